@@ -1,0 +1,211 @@
+"""The marketplace application factory."""
+
+from pathlib import Path
+
+from flask import Flask, has_request_context, jsonify, render_template, request, session
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from config import Config, config_from_env
+
+from .errors import DomainError
+from .extensions import PROBLEM_JSON, api, babel, csrf, db, limiter, login_manager, migrate, talisman
+from .utils import format_vnd
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CSP = {
+    "default-src": "'self'",
+    "img-src": "'self' data: blob:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_from_env() if config is None or isinstance(config, dict) else config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in the environment in production")
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_cycle(app)
+    _register_error_handlers(app)
+    _register_templates(app)
+    _register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages) or "vi"
+    chosen = session.get("lang")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(ROOT / "translations"))
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CSP,
+        strict_transport_security=app.config["FORCE_HTTPS"],
+    )
+    api.init_app(app, spec_kwargs={
+        "info": {"description": "JSON API for the mobile app and integrations. Money is integer đồng."},
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    })
+
+    from .media import init_media
+
+    init_media(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .api import register_api
+    from .catalog.views import bp as catalog_bp
+    from .catalog.seller_views import bp as seller_bp
+    from .media.views import bp as media_bp
+    from .shops.views import bp as shops_bp
+
+    for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp):
+        app.register_blueprint(blueprint)
+    register_api(app)
+
+
+def _register_request_cycle(app: Flask) -> None:
+    @app.after_request
+    def commit_or_roll_back(response):
+        # One commit per request: services only flush, so a request that ends in an
+        # error (including a form re-shown with 422) leaves nothing half-written.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra):
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        if isinstance(error, InternalServerError):
+            app.logger.exception("Unhandled error", exc_info=error.original_exception or error)
+        if wants_problem_json():
+            data = getattr(error, "data", None) or {}
+            extra = {}
+            if "messages" in data:
+                extra["errors"] = _flatten_webargs(data["messages"])
+                detail = _("Dữ liệu gửi lên không hợp lệ.")
+            else:
+                detail = data.get("message") or _error_detail(error)
+            response = problem(error.code or 500, error.name, detail, **extra)
+            for key, value in (data.get("headers") or {}).items():
+                response.headers[key] = value
+            if error.code == 405 and error.valid_methods:
+                response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
+        return render_template("error.html", error=error, message=_error_detail(error)), error.code
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if wants_problem_json():
+            errors = {error.field: [error.message]} if error.field else None
+            extra = {"errors": errors} if errors else {}
+            return problem(error.status, _title(error.status), error.message, **extra)
+        return render_template("error.html", error=None, message=error.message), error.status
+
+
+def _flatten_webargs(messages: dict) -> dict:
+    """webargs nests errors by location ({'json': {'title': [...]}}); clients want fields."""
+    flat: dict = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            flat.update(fields)
+        else:
+            flat[location] = fields
+    return flat
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def _error_detail(error: HTTPException) -> str:
+    if error.description and error.description != type(error).description:
+        return error.description  # a message written for this case
+    messages = {
+        400: _("Yêu cầu không hợp lệ."),
+        401: _("Bạn cần đăng nhập."),
+        403: _("Bạn không có quyền làm việc này."),
+        404: _("Không tìm thấy trang hoặc mục bạn cần."),
+        405: _("Phương thức không được hỗ trợ."),
+        413: _("Tệp hoặc dữ liệu gửi lên quá lớn."),
+        429: _("Bạn thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại."),
+        500: _("Có lỗi xảy ra ở máy chủ. Vui lòng thử lại sau."),
+    }
+    return messages.get(error.code or 500, error.description or "")
+
+
+def _register_templates(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .catalog.units import unit_label
+
+    app.jinja_env.filters["vnd"] = format_vnd
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["unit"] = unit_label
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import register_cli
+
+    register_cli(app)

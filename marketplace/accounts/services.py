@@ -1,0 +1,141 @@
+"""Registration, login and API tokens."""
+
+import hashlib
+import secrets
+from datetime import UTC, timedelta
+
+import phonenumbers
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..errors import Conflict, DomainError
+from ..extensions import db
+from ..utils import clean_text, utcnow
+from .models import ApiToken, User
+
+MIN_PASSWORD = 8
+
+
+def normalize_phone(raw: str) -> str:
+    """Any common way of writing a Vietnamese mobile number -> E.164 (+84912345678)."""
+    text = (raw or "").strip()
+    try:
+        number = phonenumbers.parse(text, "VN")
+    except phonenumbers.NumberParseException:
+        raise DomainError(_("Số điện thoại không hợp lệ."), "phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError(_("Số điện thoại không hợp lệ."), "phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str | None) -> str:
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, "VN")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def normalize_email(raw: str) -> str:
+    email = (raw or "").strip().lower()
+    local, _at, domain = email.partition("@")
+    if not local or "." not in domain or " " in email or len(email) > 254:
+        raise DomainError(_("Địa chỉ email không hợp lệ."), "email")
+    return email
+
+
+def _check_password_rules(password: str, field: str = "password") -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise DomainError(_("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD), field)
+    if len(password) > 200:
+        raise DomainError(_("Mật khẩu quá dài."), field)
+
+
+def register_user(*, name: str, password: str, phone: str | None = None, email: str | None = None) -> User:
+    name = clean_text(name)
+    if not name:
+        raise DomainError(_("Vui lòng nhập họ tên."), "name")
+    if len(name) > 100:
+        raise DomainError(_("Họ tên tối đa 100 ký tự."), "name")
+    if not phone and not email:
+        raise DomainError(_("Nhập số điện thoại hoặc email."), "phone")
+    phone_e164 = normalize_phone(phone) if phone else None
+    email_norm = normalize_email(email) if email else None
+    _check_password_rules(password)
+    if phone_e164 and db.session.scalar(select(User.id).where(User.phone == phone_e164)):
+        raise Conflict(_("Số điện thoại này đã có tài khoản. Hãy đăng nhập."), "phone")
+    if email_norm and db.session.scalar(select(User.id).where(User.email == email_norm)):
+        raise Conflict(_("Email này đã có tài khoản. Hãy đăng nhập."), "email")
+    user = User(name=name, phone=phone_e164, email=email_norm)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def find_by_login(login: str) -> User | None:
+    """A login is an email or a phone number written any common way."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    if "@" in login:
+        return db.session.scalar(select(User).where(User.email == login.lower()))
+    try:
+        phone = normalize_phone(login)
+    except DomainError:
+        return None
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
+def authenticate(login: str, password: str) -> User | None:
+    user = find_by_login(login)
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current or ""):
+        raise DomainError(_("Mật khẩu hiện tại không đúng."), "current_password")
+    _check_password_rules(new, "new_password")
+    user.set_password(new)
+    # A new password ends every session of the mobile app too.
+    for token in list(user.tokens):
+        db.session.delete(token)
+    db.session.flush()
+
+
+def create_admin(login: str, password: str, name: str = "Quản trị viên") -> User:
+    user = find_by_login(login)
+    if user is None:
+        kwargs = {"email": login} if "@" in login else {"phone": login}
+        user = register_user(name=name, password=password, **kwargs)
+    else:
+        _check_password_rules(password)
+        user.set_password(password)
+    user.is_admin = True
+    db.session.flush()
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    token = secrets.token_urlsafe(32)
+    days = current_app.config["API_TOKEN_DAYS"]
+    record = ApiToken(user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(days=days))
+    db.session.add(record)
+    db.session.flush()
+    return token, record
+
+
+def user_for_token(token: str) -> User | None:
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if record is None:
+        return None
+    expires = record.expires_at if record.expires_at.tzinfo else record.expires_at.replace(tzinfo=UTC)
+    if expires < utcnow() or not record.user.active:
+        return None
+    return record.user

@@ -1,0 +1,95 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import DomainError
+from ..extensions import limiter
+from ..forms import attach_error
+from ..utils import is_safe_next
+from . import services
+from .forms import LoginForm, PasswordForm, RegisterForm
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def _next_url(default: str) -> str:
+    target = request.args.get("next")
+    return target if is_safe_next(target) else default
+
+
+def login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_key() -> str:
+    return "login:" + (request.form.get("login") or "").strip().lower()
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("catalog.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        login = form.login.data.strip()
+        contact = {"email": login} if "@" in login else {"phone": login}
+        try:
+            user = services.register_user(name=form.name.data, password=form.password.data, **contact)
+        except DomainError as error:
+            attach_error(form, error, default_field="login" if error.field in ("phone", "email") else None)
+            if error.field in ("phone", "email"):
+                form.login.errors = [error.message]
+        else:
+            login_user(user, remember=True)
+            flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=user.name), "success")
+            return redirect(_next_url(url_for("seller.dashboard")))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(login_rate_limit, methods=["POST"], key_func=_login_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(_next_url(url_for("catalog.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Sai số điện thoại/email hoặc mật khẩu."))
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_next_url(url_for("catalog.home")))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("catalog.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(_("Đã đổi mật khẩu."), "success")
+            return redirect(url_for("seller.dashboard"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/password.html", form=form), status
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(_next_url(url_for("catalog.home")))

@@ -1,0 +1,34 @@
+"""The JSON API at /api/v1: shared pieces, and registration of each feature's endpoints.
+
+Every endpoint's request and response go through marshmallow schemas, which also write
+the OpenAPI document at /api/v1/openapi.json. Errors are RFC 9457 problem details.
+"""
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from ..extensions import api, csrf
+from ..utils import MAX_DB_ID
+from .schemas import ProblemSchema
+
+
+class IdConverter(IntegerConverter):
+    """A positive id that fits the database's integer column (larger ones are simply 404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (werkzeug's name)
+        super().__init__(map, min=1, max=MAX_DB_ID)
+
+
+def register_api(app: Flask) -> None:
+    from ..accounts.api import blp as accounts_blp
+    from ..catalog.api import blp as catalog_blp
+    from ..shops.api import blp as shops_blp
+
+    api.ERROR_SCHEMA = ProblemSchema
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_DB_ID})
+    for blueprint in (accounts_blp, shops_blp, catalog_blp):
+        # The API authenticates with bearer tokens only, never the session cookie, so
+        # it is not exposed to cross-site request forgery and needs no CSRF token.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)

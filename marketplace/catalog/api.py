@@ -1,0 +1,212 @@
+from flask import current_app
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from ..api.auth import BEARER, current_api_user, token_required
+from ..api.schemas import PageArgs, page_body, page_schema
+from ..errors import DomainError
+from ..extensions import db
+from ..media.services import read_upload
+from ..shops.services import get_shop_by_id
+from ..utils import MAX_DB_ID
+from . import services
+from .models import Category
+
+blp = Blueprint("api_catalog", __name__, url_prefix="/api/v1", description="Categories and products")
+
+
+class CategoryOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    name_en = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    ocop_group = fields.String(allow_none=True)
+
+
+class VariantIn(Schema):
+    id = fields.Integer(strict=True, metadata={"description": "Send to keep an existing variant (PATCH)"})
+    name = fields.String(load_default="")
+    price_vnd = fields.Integer(required=True, strict=True, metadata={"description": "Whole đồng"})
+    stock = fields.Integer(load_default=0, strict=True)
+
+
+class ProductIn(Schema):
+    shop_id = fields.Integer(required=True, strict=True)
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+    category_id = fields.Integer(required=True, strict=True)
+    unit = fields.String(required=True, metadata={"example": "kg"})
+    variants = fields.List(fields.Nested(VariantIn), required=True)
+    status = fields.String(load_default="active", validate=validate.OneOf(["active", "draft"]))
+
+
+class ProductPatch(Schema):
+    title = fields.String()
+    description = fields.String()
+    category_id = fields.Integer(strict=True)
+    unit = fields.String()
+    variants = fields.List(fields.Nested(VariantIn), metadata={"description": "The full new list"})
+    status = fields.String(validate=validate.OneOf(["active", "draft", "hidden"]))
+
+
+class VariantOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    price_vnd = fields.Integer()
+    stock = fields.Integer()
+
+
+class PhotoOut(Schema):
+    id = fields.Integer()
+    position = fields.Integer()
+    width = fields.Integer()
+    height = fields.Integer()
+    urls = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ShopRef(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+
+
+class ProductOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
+    description = fields.String()
+    status = fields.String()
+    unit = fields.String()
+    category = fields.Nested(CategoryOut)
+    shop = fields.Nested(ShopRef)
+    variants = fields.List(fields.Nested(VariantOut))
+    images = fields.List(fields.Nested(PhotoOut))
+    price_min_vnd = fields.Integer()
+    price_max_vnd = fields.Integer()
+    in_stock = fields.Boolean()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ProductListArgs(PageArgs):
+    shop_id = fields.Integer(validate=validate.Range(min=1, max=MAX_DB_ID))
+    category_id = fields.Integer(validate=validate.Range(min=1, max=MAX_DB_ID))
+    province_code = fields.Integer(validate=validate.Range(min=1, max=10_000))
+    sort = fields.String(load_default="newest", validate=validate.OneOf(list(services.SORTS)))
+
+
+class UploadIn(Schema):
+    file = Upload(required=True)
+
+
+def category_body(category: Category) -> dict:
+    return {"id": category.id, "slug": category.slug, "name": category.name, "name_en": category.name_en,
+            "parent_id": category.parent_id, "ocop_group": category.ocop_group}
+
+
+def photo_body(photo) -> dict:
+    return {"id": photo.id, "position": photo.position, "width": photo.image.width, "height": photo.image.height,
+            "urls": photo.image.urls()}
+
+
+def product_body(product) -> dict:
+    return {
+        "id": product.id, "slug": product.slug, "title": product.title, "description": product.description,
+        "status": product.status, "unit": product.unit, "category": category_body(product.category),
+        "shop": {"id": product.shop.id, "slug": product.shop.slug, "name": product.shop.name},
+        "variants": [{"id": v.id, "name": v.name, "price_vnd": v.price_vnd, "stock": v.stock}
+                     for v in product.variants],
+        "images": [photo_body(p) for p in product.photos],
+        "price_min_vnd": product.price_min_vnd, "price_max_vnd": product.price_max_vnd,
+        "in_stock": product.in_stock, "created_at": product.created_at, "updated_at": product.updated_at,
+    }
+
+
+@blp.get("/categories")
+@blp.response(200, CategoryOut(many=True))
+def list_categories():
+    """OCOP product groups (parent_id null) and their sub-categories."""
+    return [category_body(c) for c in services.all_categories()]
+
+
+@blp.post("/products")
+@blp.arguments(ProductIn)
+@blp.response(201, ProductOut)
+@blp.doc(security=BEARER)
+@token_required
+def create_product(data):
+    """List a product in one of your shops; it is active unless status is 'draft'."""
+    shop = get_shop_by_id(data.pop("shop_id"))
+    product = services.create_product(shop, current_api_user(), **data)
+    return product_body(product)
+
+
+@blp.get("/products")
+@blp.arguments(ProductListArgs, location="query")
+@blp.response(200, page_schema(ProductOut, "ProductPage"))
+def list_products(args):
+    """Products buyers can see (active, in an active shop)."""
+    category = db.session.get(Category, args["category_id"]) if args.get("category_id") else None
+    if args.get("category_id") and category is None:
+        return page_body([], 0, args)
+    shop = get_shop_by_id(args["shop_id"]) if args.get("shop_id") else None
+    items, total = services.list_public_products(category=category, province_code=args.get("province_code"),
+                                                 shop=shop, sort=args["sort"], page=args["page"],
+                                                 per_page=args["per_page"])
+    return page_body([product_body(p) for p in items], total, args)
+
+
+@blp.get("/products/<id:product_id>")
+@blp.response(200, ProductOut)
+def get_product(product_id: int):
+    """A product with its variants and image URLs (drafts only for the shop's members)."""
+    return product_body(services.get_product(product_id, current_api_user()))
+
+
+@blp.patch("/products/<id:product_id>")
+@blp.arguments(ProductPatch)
+@blp.response(200, ProductOut)
+@blp.doc(security=BEARER)
+@token_required
+def update_product(data, product_id: int):
+    """Change a product of your shop; `variants` replaces the list (send ids to keep variants)."""
+    product = services.get_product_for_edit(product_id, current_api_user())
+    return product_body(services.update_product(product, current_api_user(), data))
+
+
+@blp.delete("/products/<id:product_id>")
+@blp.response(204)
+@blp.doc(security=BEARER)
+@token_required
+def delete_product(product_id: int):
+    """Remove a product from sale for good (kept for past orders)."""
+    product = services.get_product_for_edit(product_id, current_api_user())
+    services.delete_product(product, current_api_user())
+
+
+@blp.post("/products/<id:product_id>/images")
+@blp.arguments(UploadIn, location="files")
+@blp.response(201, PhotoOut)
+@blp.doc(security=BEARER)
+@token_required
+def upload_image(files, product_id: int):
+    """Add a photo (JPEG, PNG, WebP or HEIC) as multipart field `file`; the first photo is the cover."""
+    product = services.get_product_for_edit(product_id, current_api_user())
+    upload = files["file"]
+    if not getattr(upload, "filename", None):
+        raise DomainError(_("Hãy chọn một ảnh."), "file")
+    data = read_upload(upload.stream, current_app.config["MAX_IMAGE_BYTES"])
+    return photo_body(services.add_photo(product, current_api_user(), data))
+
+
+@blp.delete("/products/<id:product_id>/images/<id:photo_id>")
+@blp.response(204)
+@blp.doc(security=BEARER)
+@token_required
+def delete_image(product_id: int, photo_id: int):
+    """Remove a photo from a product."""
+    product = services.get_product_for_edit(product_id, current_api_user())
+    services.remove_photo(product, current_api_user(), photo_id)

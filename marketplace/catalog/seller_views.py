@@ -1,0 +1,164 @@
+"""The seller's side of the catalogue, made for a phone."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..forms import attach_error
+from ..shops import services as shop_services
+from ..web import form_status, uploaded_files
+from . import services
+from .forms import VARIANT_ROWS, PhotoForm, ProductForm, StockForm, parse_amount
+
+bp = Blueprint("seller", __name__, url_prefix="/seller")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    return None
+
+
+@bp.get("/")
+def dashboard():
+    shops = shop_services.shops_of(current_user)
+    if not shops:
+        return render_template("seller/welcome.html")
+    chosen = request.args.get("shop")
+    shop = next((s for s in shops if s.slug == chosen), shops[0])
+    products = services.list_shop_products(shop, current_user)
+    return render_template("seller/dashboard.html", shops=shops, shop=shop, products=products,
+                           role=shop_services.role_in(current_user, shop), stock_form=StockForm())
+
+
+def _product_form(product=None) -> ProductForm:
+    form = ProductForm(obj=product)
+    form.fill_choices(services.categories_tree())
+    if request.method == "GET" and product is not None:
+        while len(form.variants) > 0:
+            form.variants.pop_entry()
+        for variant in product.variants:
+            form.variants.append_entry({"id": str(variant.id), "name": variant.name,
+                                        "price_vnd": str(variant.price_vnd), "stock": str(variant.stock)})
+        form.variants.append_entry()
+    while len(form.variants) < VARIANT_ROWS:
+        form.variants.append_entry()
+    return form
+
+
+@bp.route("/shops/<slug>/products/new", methods=["GET", "POST"])
+def new_product(slug: str):
+    shop = shop_services.get_shop(slug)
+    shop_services.require_role(current_user, shop)
+    form = _product_form()
+    if form.validate_on_submit():
+        try:
+            product = services.create_product(
+                shop, current_user, title=form.title.data, category_id=form.category_id.data,
+                unit=form.unit.data, description=form.description.data, status=form.status.data,
+                variants=form.variant_data(),
+            )
+            for data in uploaded_files(form.photos):
+                services.add_photo(product, current_user, data)
+        except DomainError as error:
+            _attach_product_error(form, error)
+        else:
+            flash(_("Đã lưu “%(title)s”.", title=product.title), "success")
+            return redirect(url_for("seller.dashboard", shop=shop.slug))
+    return render_template("seller/product_form.html", form=form, shop=shop, product=None), form_status(form)
+
+
+def _attach_product_error(form: ProductForm, error: DomainError) -> None:
+    field = error.field or ""
+    if field.startswith("variants."):
+        _, index, name = field.split(".")
+        rows = [row for row in form.variants if not row.form.is_empty()]
+        if int(index) < len(rows):
+            target = getattr(rows[int(index)].form, name)
+            target.errors = [*target.errors, error.message]
+            return
+    attach_error(form, DomainError(error.message, "photos" if field == "file" else field))
+
+
+@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+def edit_product(product_id: int):
+    product = services.get_product_for_edit(product_id, current_user)
+    form = _product_form(product)
+    if form.validate_on_submit():
+        try:
+            services.update_product(product, current_user, {
+                "title": form.title.data, "category_id": form.category_id.data, "unit": form.unit.data,
+                "description": form.description.data, "status": form.status.data,
+                "variants": form.variant_data(),
+            })
+            for data in uploaded_files(form.photos):
+                services.add_photo(product, current_user, data)
+        except DomainError as error:
+            _attach_product_error(form, error)
+        else:
+            flash(_("Đã lưu “%(title)s”.", title=product.title), "success")
+            return redirect(url_for("seller.dashboard", shop=product.shop.slug))
+    return render_template("seller/product_form.html", form=form, shop=product.shop, product=product,
+                           photo_form=PhotoForm()), form_status(form)
+
+
+@bp.post("/products/<int:product_id>/photos")
+def add_photos(product_id: int):
+    product = services.get_product_for_edit(product_id, current_user)
+    form = PhotoForm()
+    try:
+        files = uploaded_files(form.photos)
+        if not files:
+            raise DomainError(_("Hãy chọn ít nhất một ảnh."), "photos")
+        for data in files:
+            services.add_photo(product, current_user, data)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("seller.edit_product", product_id=product.id)), 303
+    flash(_("Đã thêm ảnh."), "success")
+    return redirect(url_for("seller.edit_product", product_id=product.id))
+
+
+@bp.post("/products/<int:product_id>/photos/<int:photo_id>/remove")
+def remove_photo(product_id: int, photo_id: int):
+    product = services.get_product_for_edit(product_id, current_user)
+    services.remove_photo(product, current_user, photo_id)
+    flash(_("Đã xoá ảnh."), "info")
+    return redirect(url_for("seller.edit_product", product_id=product.id))
+
+
+@bp.post("/products/<int:product_id>/photos/<int:photo_id>/cover")
+def make_cover(product_id: int, photo_id: int):
+    product = services.get_product_for_edit(product_id, current_user)
+    services.make_cover(product, current_user, photo_id)
+    return redirect(url_for("seller.edit_product", product_id=product.id))
+
+
+@bp.post("/products/<int:product_id>/status")
+def set_status(product_id: int):
+    product = services.get_product_for_edit(product_id, current_user)
+    status = request.form.get("status", "")
+    services.set_status(product, current_user, status)
+    messages = {"active": _("Sản phẩm đang được bán."), "hidden": _("Sản phẩm đã được ẩn."),
+                "draft": _("Sản phẩm đã chuyển về nháp.")}
+    flash(messages[status], "success")
+    return redirect(url_for("seller.dashboard", shop=product.shop.slug))
+
+
+@bp.post("/products/<int:product_id>/delete")
+def delete_product(product_id: int):
+    product = services.get_product_for_edit(product_id, current_user)
+    services.delete_product(product, current_user)
+    flash(_("Đã xoá “%(title)s”.", title=product.title), "info")
+    return redirect(url_for("seller.dashboard", shop=product.shop.slug))
+
+
+@bp.post("/variants/<int:variant_id>/stock")
+def set_stock(variant_id: int):
+    variant = services.get_variant_for_edit(variant_id, current_user)
+    form = StockForm()
+    services.set_stock(variant, current_user, parse_amount(form.stock.data))
+    flash(_("Đã cập nhật: %(product)s (%(variant)s) còn %(n)s.", product=variant.product.title,
+            variant=variant.name, n=variant.stock), "success")
+    return redirect(url_for("seller.dashboard", shop=variant.product.shop.slug) + f"#v{variant.id}")

@@ -1,0 +1,45 @@
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..shops.locations import provinces, short_name
+from ..shops.services import list_public_shops, role_in
+from ..web import page_arg
+from . import services
+from .models import Category
+
+bp = Blueprint("catalog", __name__)
+
+PER_PAGE = 24
+
+
+@bp.get("/")
+def home():
+    products, total = services.list_public_products(per_page=12)
+    shops, _ = list_public_shops(per_page=6)
+    return render_template("catalog/home.html", products=products, total=total, shops=shops,
+                           categories=services.categories_tree())
+
+
+@bp.get("/products")
+def browse():
+    slug = request.args.get("category")
+    category = db.session.scalar(select(Category).where(Category.slug == slug)) if slug else None
+    province_code = request.args.get("province", type=int)
+    sort = request.args.get("sort", "newest")
+    products, total = services.list_public_products(category=category, province_code=province_code, sort=sort,
+                                                    page=page_arg(), per_page=PER_PAGE)
+    return render_template(
+        "catalog/browse.html", products=products, total=total, page=page_arg(), per_page=PER_PAGE,
+        category=category, categories=services.categories_tree(), sort=sort, province_code=province_code,
+        provinces=[(int(p.code), short_name(p.name)) for p in provinces()],
+    )
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    item = services.get_product_by_slug(slug, current_user)
+    more, _ = services.list_public_products(shop=item.shop, per_page=7)
+    return render_template("catalog/product.html", product=item, more=[p for p in more if p.id != item.id][:6],
+                           role=role_in(current_user, item.shop))

@@ -1,0 +1,165 @@
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..api.auth import BEARER, current_api_user, token_required
+from ..api.schemas import PageArgs, page_body, page_schema
+from ..errors import NotFound
+from ..media.models import Image
+from . import services
+from .banks import BANKS
+from .locations import province_by_code, provinces, short_name, ward_by_code, wards
+
+blp = Blueprint("api_shops", __name__, url_prefix="/api/v1", description="Provinces, wards and shops")
+
+
+class ProvinceOut(Schema):
+    code = fields.Integer()
+    name = fields.String()
+    short_name = fields.String()
+    division_type = fields.String()
+
+
+class WardOut(Schema):
+    code = fields.Integer()
+    name = fields.String()
+    division_type = fields.String()
+    province_code = fields.Integer()
+
+
+class ShopIn(Schema):
+    name = fields.String(required=True)
+    description = fields.String()
+    province_code = fields.Integer(required=True, strict=True)
+    ward_code = fields.Integer(required=True, strict=True)
+    address = fields.String(required=True)
+    phone = fields.String(required=True)
+    zalo = fields.String(allow_none=True)
+    slug = fields.String(metadata={"description": "Optional; made from the name without diacritics"})
+    bank_bin = fields.String(allow_none=True, metadata={"description": "NAPAS BIN of the bank (owner only)"})
+    bank_account_number = fields.String(allow_none=True)
+    bank_account_name = fields.String(allow_none=True)
+
+
+class ShopPatch(ShopIn):
+    class Meta:
+        partial = True
+
+
+class PlaceOut(Schema):
+    code = fields.Integer()
+    name = fields.String()
+
+
+class BankOut(Schema):
+    bin = fields.String()
+    bank_name = fields.String()
+    account_number = fields.String()
+    account_name = fields.String()
+
+
+class ShopOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    description = fields.String()
+    province = fields.Nested(PlaceOut)
+    ward = fields.Nested(PlaceOut)
+    address = fields.String()
+    phone = fields.String()
+    zalo = fields.String(allow_none=True)
+    is_verified = fields.Boolean()
+    status = fields.String()
+    logo_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
+    cover_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
+    bank = fields.Nested(BankOut, allow_none=True, metadata={"description": "Only for the shop's members"})
+    created_at = fields.DateTime()
+
+
+class ShopListArgs(PageArgs):
+    province_code = fields.Integer(validate=validate.Range(min=1, max=10_000))
+
+
+def _urls(image: Image | None):
+    return image.urls() if image else None
+
+
+def shop_body(shop, viewer=None) -> dict:
+    province, ward = province_by_code(shop.province_code), ward_by_code(shop.ward_code)
+    body = {
+        "id": shop.id, "slug": shop.slug, "name": shop.name, "description": shop.description,
+        "province": {"code": int(province.code), "name": province.name} if province else None,
+        "ward": {"code": int(ward.code), "name": ward.name} if ward else None,
+        "address": shop.address, "phone": shop.phone, "zalo": shop.zalo, "is_verified": shop.is_verified,
+        "status": shop.status, "logo_urls": _urls(shop.logo), "cover_urls": _urls(shop.cover),
+        "created_at": shop.created_at, "bank": None,
+    }
+    if services.role_in(viewer, shop) and shop.has_bank_account:
+        body["bank"] = {"bin": shop.bank_bin, "bank_name": BANKS.get(shop.bank_bin, ""),
+                        "account_number": shop.bank_account_number, "account_name": shop.bank_account_name}
+    return body
+
+
+@blp.get("/provinces")
+@blp.response(200, ProvinceOut(many=True))
+def list_provinces():
+    """The 34 provinces and centrally-run cities (after the 2025 reform)."""
+    return [{"code": int(p.code), "name": p.name, "short_name": short_name(p.name),
+             "division_type": p.division_type.value} for p in provinces()]
+
+
+@blp.get("/provinces/<int:code>/wards")
+@blp.response(200, WardOut(many=True))
+def list_wards(code: int):
+    """The wards and communes of one province."""
+    if province_by_code(code) is None:
+        raise NotFound(_("Không tìm thấy tỉnh/thành phố."))
+    return [{"code": int(w.code), "name": w.name, "division_type": w.division_type.value,
+             "province_code": int(w.province_code)} for w in wards(code)]
+
+
+@blp.post("/shops")
+@blp.arguments(ShopIn)
+@blp.response(201, ShopOut)
+@blp.doc(security=BEARER)
+@token_required
+def create_shop(data):
+    """Open a shop; the caller becomes its owner."""
+    user = current_api_user()
+    shop = services.open_shop(user, data)
+    if any(key.startswith("bank_") for key in data):
+        services.set_bank_account(shop, user, data.get("bank_bin"), data.get("bank_account_number"),
+                                  data.get("bank_account_name"))
+    return shop_body(shop, user)
+
+
+@blp.get("/shops")
+@blp.arguments(ShopListArgs, location="query")
+@blp.response(200, page_schema(ShopOut, "ShopPage"))
+def list_shops(args):
+    """The shop directory, newest first, optionally in one province."""
+    shops, total = services.list_public_shops(args.get("province_code"), args["page"], args["per_page"])
+    return page_body([shop_body(s) for s in shops], total, args)
+
+
+@blp.get("/shops/<slug>")
+@blp.response(200, ShopOut)
+def get_shop(slug: str):
+    """A public shop (its members also see a hidden one, and its bank account)."""
+    shop = services.get_shop(slug)
+    viewer = current_api_user()
+    if not shop.is_public and services.role_in(viewer, shop) is None:
+        services.get_public_shop(slug)
+    return shop_body(shop, viewer)
+
+
+@blp.patch("/shops/<slug>")
+@blp.arguments(ShopPatch)
+@blp.response(200, ShopOut)
+@blp.doc(security=BEARER)
+@token_required
+def update_shop(data, slug: str):
+    """Change a shop (owner or manager; bank fields owner only)."""
+    shop = services.get_shop(slug)
+    services.update_shop(shop, current_api_user(), data)
+    return shop_body(shop, current_api_user())

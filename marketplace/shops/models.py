@@ -1,0 +1,84 @@
+from datetime import datetime
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..utils import utcnow
+from .locations import province_by_code, short_name, ward_by_code
+
+OWNER = "owner"
+MANAGER = "manager"
+
+
+class Shop(db.Model):
+    """A storefront (gian hàng) of a farmer, household business or cooperative."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(db.String(120))
+    slug: Mapped[str] = mapped_column(db.String(80), unique=True)
+    description: Mapped[str] = mapped_column(db.Text, default="")
+    logo_id: Mapped[int | None] = mapped_column(db.ForeignKey("image.id", ondelete="SET NULL"), index=True)
+    cover_id: Mapped[int | None] = mapped_column(db.ForeignKey("image.id", ondelete="SET NULL"), index=True)
+    province_code: Mapped[int] = mapped_column(index=True)
+    ward_code: Mapped[int]
+    address: Mapped[str] = mapped_column(db.String(255))
+    phone: Mapped[str] = mapped_column(db.String(20))
+    zalo: Mapped[str | None] = mapped_column(db.String(20))
+    bank_bin: Mapped[str | None] = mapped_column(db.String(8))
+    bank_account_number: Mapped[str | None] = mapped_column(db.String(19))
+    bank_account_name: Mapped[str | None] = mapped_column(db.String(100))
+    status: Mapped[str] = mapped_column(db.String(10), default="active", index=True)
+    is_verified: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
+
+    logo = relationship("Image", foreign_keys=[logo_id])
+    cover = relationship("Image", foreign_keys=[cover_id])
+    members = relationship("ShopMember", back_populates="shop", cascade="all, delete-orphan")
+    products = relationship("Product", back_populates="shop", lazy="dynamic")
+
+    __table_args__ = (db.CheckConstraint("status IN ('active', 'hidden')", name="status"),)
+
+    @property
+    def province(self):
+        return province_by_code(self.province_code)
+
+    @property
+    def province_name(self) -> str:
+        province = self.province
+        return short_name(province.name) if province else ""
+
+    @property
+    def ward(self):
+        return ward_by_code(self.ward_code)
+
+    @property
+    def full_address(self) -> str:
+        ward = self.ward
+        parts = [self.address, ward.name if ward else "", self.province_name]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def has_bank_account(self) -> bool:
+        return bool(self.bank_bin and self.bank_account_number)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "active"
+
+
+class ShopMember(db.Model):
+    """Who runs a shop: its owner, and managers such as the hamlet's digital helper."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(db.ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(db.String(10))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+
+    shop = relationship("Shop", back_populates="members")
+    user = relationship("User", back_populates="memberships")
+
+    __table_args__ = (
+        db.UniqueConstraint("shop_id", "user_id", name="uq_shop_member_shop_user"),
+        db.CheckConstraint("role IN ('owner', 'manager')", name="role"),
+    )

@@ -1,0 +1,217 @@
+"""Opening and running a shop; who may do what in it."""
+
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..accounts.services import find_by_login, normalize_phone
+from ..errors import Conflict, DomainError, NotFound, PermissionDenied
+from ..extensions import db
+from ..utils import clean_text, fold, parse_id, slugify
+from .banks import BANKS
+from .locations import check_location
+from .models import MANAGER, OWNER, Shop, ShopMember  # noqa: F401  (OWNER is used by views)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PROFILE_FIELDS = ("name", "description", "province_code", "ward_code", "address", "phone", "zalo", "slug")
+
+
+def role_in(user: User | None, shop: Shop) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    for member in shop.members:
+        if member.user_id == user.id:
+            return member.role
+    return None
+
+
+def require_role(user: User | None, shop: Shop, *roles: str) -> str:
+    """Managers may run products and orders; only the owner touches bank details and members."""
+    role = role_in(user, shop)
+    if role is None or role not in (roles or (OWNER, MANAGER)):
+        raise PermissionDenied(_("Bạn không có quyền làm việc này với gian hàng %(name)s.", name=shop.name))
+    return role
+
+
+def shops_of(user: User) -> list[Shop]:
+    return list(db.session.scalars(
+        select(Shop).join(ShopMember).where(ShopMember.user_id == user.id).order_by(Shop.created_at)
+    ))
+
+
+def get_shop(slug: str) -> Shop:
+    shop = db.session.scalar(select(Shop).where(Shop.slug == slug))
+    if shop is None:
+        raise NotFound(_("Không tìm thấy gian hàng."))
+    return shop
+
+
+def get_shop_by_id(shop_id: int) -> Shop:
+    shop_id = parse_id(shop_id)
+    shop = db.session.get(Shop, shop_id) if shop_id else None
+    if shop is None:
+        raise NotFound(_("Không tìm thấy gian hàng."))
+    return shop
+
+
+def get_public_shop(slug: str) -> Shop:
+    shop = get_shop(slug)
+    if not shop.is_public:
+        raise NotFound(_("Không tìm thấy gian hàng."))
+    return shop
+
+
+def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
+    base = slugify(text)
+    candidate, n = base, 1
+    while True:
+        query = select(model.id).where(model.slug == candidate)
+        if exclude_id is not None:
+            query = query.where(model.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return candidate
+        n += 1
+        candidate = f"{base[:70]}-{n}"
+
+
+def _clean_profile(data: dict, shop: Shop | None) -> dict:
+    clean: dict = {}
+    if "name" in data or shop is None:
+        name = clean_text(data.get("name"))
+        if len(name) < 2:
+            raise DomainError(_("Tên gian hàng cần ít nhất 2 ký tự."), "name")
+        if len(name) > 120:
+            raise DomainError(_("Tên gian hàng tối đa 120 ký tự."), "name")
+        clean["name"] = name
+    if "description" in data:
+        description = clean_text(data.get("description"))
+        if len(description) > 5000:
+            raise DomainError(_("Mô tả tối đa 5.000 ký tự."), "description")
+        clean["description"] = description
+    if "province_code" in data or "ward_code" in data or shop is None:
+        province_code = data.get("province_code", shop.province_code if shop else None)
+        ward_code = data.get("ward_code", shop.ward_code if shop else None)
+        province, ward = check_location(province_code, ward_code)
+        clean["province_code"], clean["ward_code"] = int(province.code), int(ward.code)
+    if "address" in data or shop is None:
+        address = clean_text(data.get("address"))
+        if not address:
+            raise DomainError(_("Vui lòng nhập số nhà, đường, ấp."), "address")
+        if len(address) > 255:
+            raise DomainError(_("Địa chỉ tối đa 255 ký tự."), "address")
+        clean["address"] = address
+    if "phone" in data or shop is None:
+        try:
+            clean["phone"] = normalize_phone(data.get("phone") or "")
+        except DomainError as error:
+            raise DomainError(error.message, "phone") from None
+    if "zalo" in data:
+        zalo = (data.get("zalo") or "").strip()
+        try:
+            clean["zalo"] = normalize_phone(zalo) if zalo else None
+        except DomainError as error:
+            raise DomainError(error.message, "zalo") from None
+    if data.get("slug"):
+        slug = data["slug"].strip().lower()
+        if not SLUG_RE.match(slug) or not 3 <= len(slug) <= 80:
+            raise DomainError(_("Địa chỉ gian hàng chỉ gồm chữ thường không dấu, số và dấu gạch ngang (3-80 ký tự)."), "slug")
+        taken = select(Shop.id).where(Shop.slug == slug)
+        if shop is not None:
+            taken = taken.where(Shop.id != shop.id)
+        if db.session.scalar(taken) is not None:
+            raise Conflict(_("Địa chỉ gian hàng “%(slug)s” đã có người dùng.", slug=slug), "slug")
+        clean["slug"] = slug
+    return clean
+
+
+def open_shop(owner: User, data: dict) -> Shop:
+    clean = _clean_profile({k: v for k, v in data.items() if k in PROFILE_FIELDS}, None)
+    clean.setdefault("slug", unique_slug(Shop, clean["name"]))
+    shop = Shop(**clean)
+    shop.members.append(ShopMember(user=owner, role=OWNER))
+    db.session.add(shop)
+    db.session.flush()
+    return shop
+
+
+def update_shop(shop: Shop, actor: User, data: dict) -> Shop:
+    require_role(actor, shop)
+    clean = _clean_profile({k: v for k, v in data.items() if k in PROFILE_FIELDS}, shop)
+    if any(k.startswith("bank_") for k in data):
+        set_bank_account(shop, actor, data.get("bank_bin"), data.get("bank_account_number"),
+                         data.get("bank_account_name"))
+    for key, value in clean.items():
+        setattr(shop, key, value)
+    db.session.flush()
+    return shop
+
+
+def set_bank_account(shop: Shop, actor: User, bank_bin: str | None, number: str | None, name: str | None) -> None:
+    """The account buyers transfer to: only the owner may set it (a manager could divert payments)."""
+    require_role(actor, shop, OWNER)
+    bank_bin = (bank_bin or "").strip()
+    number = re.sub(r"[\s.-]", "", number or "")
+    holder = fold(clean_text(name)).upper()
+    if not bank_bin and not number and not holder:
+        shop.bank_bin = shop.bank_account_number = shop.bank_account_name = None
+        return
+    if bank_bin not in BANKS:
+        raise DomainError(_("Vui lòng chọn ngân hàng trong danh sách."), "bank_bin")
+    if not number.isdigit() or not 6 <= len(number) <= 19:
+        raise DomainError(_("Số tài khoản gồm 6 đến 19 chữ số."), "bank_account_number")
+    if not holder or len(holder) > 100:
+        raise DomainError(_("Vui lòng nhập tên chủ tài khoản."), "bank_account_name")
+    shop.bank_bin, shop.bank_account_number, shop.bank_account_name = bank_bin, number, holder
+    db.session.flush()
+
+
+def set_shop_image(shop: Shop, actor: User, which: str, image) -> None:
+    require_role(actor, shop)
+    if which not in ("logo", "cover"):
+        raise DomainError(_("Loại ảnh không hợp lệ."))
+    setattr(shop, which, image)
+    db.session.flush()
+
+
+def add_manager(shop: Shop, actor: User, login: str) -> ShopMember:
+    require_role(actor, shop, OWNER)
+    user = find_by_login(login)
+    if user is None:
+        raise DomainError(_("Chưa có tài khoản nào với số điện thoại hoặc email này. Người đó cần đăng ký trước."), "login")
+    if role_in(user, shop):
+        raise Conflict(_("%(name)s đã là thành viên của gian hàng.", name=user.name), "login")
+    member = ShopMember(shop=shop, user=user, role=MANAGER)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def remove_member(shop: Shop, actor: User, member_id: int) -> None:
+    require_role(actor, shop, OWNER)
+    member = db.session.get(ShopMember, member_id)
+    if member is None or member.shop_id != shop.id:
+        raise NotFound(_("Không tìm thấy thành viên."))
+    if member.role == OWNER:
+        raise DomainError(_("Không thể xoá chủ gian hàng."))
+    db.session.delete(member)
+    db.session.flush()
+
+
+def list_public_shops(province_code: int | None = None, page: int = 1, per_page: int = 24) -> tuple[list[Shop], int]:
+    query = select(Shop).where(Shop.status == "active")
+    if province_code:
+        query = query.where(Shop.province_code == province_code)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    shops = db.session.scalars(
+        query.order_by(Shop.created_at.desc(), Shop.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(shops), total
+
+
+def province_shop_counts() -> dict[int, int]:
+    rows = db.session.execute(
+        select(Shop.province_code, func.count()).where(Shop.status == "active").group_by(Shop.province_code)
+    )
+    return {code: count for code, count in rows}

@@ -1,0 +1,41 @@
+// Small improvements only: every page works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // Fill the ward list when a province is chosen, instead of a page reload.
+  document.querySelectorAll("select[data-wards-target]").forEach((province) => {
+    const ward = document.getElementById(province.dataset.wardsTarget);
+    if (!ward) return;
+    province.addEventListener("change", async () => {
+      const first = ward.options[0];
+      ward.replaceChildren(first);
+      if (!province.value) return;
+      const response = await fetch(`/locations/${encodeURIComponent(province.value)}/wards`);
+      if (!response.ok) return;
+      for (const item of await response.json()) {
+        ward.add(new Option(item.name, item.code));
+      }
+    });
+  });
+  // Ask before destructive actions.
+  document.querySelectorAll("[data-confirm]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // Show the chosen photos before upload, so a seller sees what the phone picked.
+  document.querySelectorAll('input[type=file][accept^="image"]').forEach((input) => {
+    input.addEventListener("change", () => {
+      let preview = input.parentElement.querySelector(".preview");
+      if (!preview) {
+        preview = document.createElement("div");
+        preview.className = "photo-grid preview";
+        input.insertAdjacentElement("afterend", preview);
+      }
+      preview.replaceChildren(...[...input.files].slice(0, 8).map((file) => {
+        const img = document.createElement("img");
+        img.src = URL.createObjectURL(file);
+        img.alt = file.name;
+        return img;
+      }));
+    });
+  });
+});

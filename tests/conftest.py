@@ -1,0 +1,193 @@
+"""Fixtures: one migrated database per run (SQLite file or TEST_DATABASE_URL), emptied between tests."""
+
+import io
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+from sqlalchemy import text
+
+from config import TestingConfig
+
+KEEP_TABLES = {"alembic_version", "category"}  # categories are seeded by the migration
+PASSWORD = "matkhau123"
+DATA_DIR = Path(tempfile.mkdtemp(prefix="marketplace-test-"))
+os.environ.setdefault("DATA_DIR", str(DATA_DIR))
+
+
+def _database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return url or f"sqlite:///{DATA_DIR / 'test.db'}"
+
+
+def make_test_app(**overrides):
+    from marketplace import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": _database_url(), "DATA_DIR": str(DATA_DIR), **overrides}
+    if settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        settings["SQLALCHEMY_DATABASE_URI"] = settings["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+    config = type("TestConfig", (TestingConfig,), settings)
+    return create_app(config)
+
+
+def is_postgres(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import upgrade
+
+    from marketplace.extensions import db
+
+    app = make_test_app()
+    with app.app_context():
+        if is_postgres(app):
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+    yield app
+    shutil.rmtree(DATA_DIR, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    from marketplace.extensions import db, limiter
+
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+        with db.engine.begin() as connection:
+            if is_postgres(app):
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+        limiter.reset()
+    shutil.rmtree(DATA_DIR / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- factories (through the services, so the rules apply) ---------------------------
+
+class Factory:
+    def __init__(self, app):
+        self.app = app
+        self.counter = 0
+
+    def _next(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def user(self, name="Nguyễn Văn An", phone=None, email=None, password=PASSWORD):
+        from marketplace.accounts.services import register_user
+        from marketplace.extensions import db
+
+        with self.app.app_context():
+            n = self._next()
+            if phone is None and email is None:
+                phone = f"09{n:08d}"
+            user = register_user(name=name, phone=phone, email=email, password=password)
+            db.session.commit()
+            return _Ref(id=user.id, phone=user.phone, email=user.email, login=phone or email, password=password)
+
+    def shop(self, owner, name=None, **fields):
+        from marketplace.accounts.models import User
+        from marketplace.extensions import db
+        from marketplace.shops.services import open_shop
+
+        with self.app.app_context():
+            data = {"name": name or f"Tôm khô Đất Mũi {self._next()}", "province_code": 96, "ward_code": 32002,
+                    "address": "Ấp Kinh Hòa", "phone": "0912345678", **fields}
+            shop = open_shop(db.session.get(User, owner.id), data)
+            db.session.commit()
+            return _Ref(id=shop.id, slug=shop.slug, name=shop.name)
+
+    def product(self, owner, shop, title="Tôm khô Cà Mau loại 1", status="active", variants=None, **fields):
+        from marketplace.accounts.models import User
+        from marketplace.catalog.services import create_product
+        from marketplace.extensions import db
+        from marketplace.shops.models import Shop
+
+        with self.app.app_context():
+            product = create_product(
+                db.session.get(Shop, shop.id), db.session.get(User, owner.id), title=title,
+                category_id=fields.pop("category_id", 2), unit=fields.pop("unit", "kg"), status=status,
+                variants=variants or [{"name": "500 g", "price_vnd": 450_000, "stock": 10}], **fields,
+            )
+            db.session.commit()
+            return _Ref(id=product.id, slug=product.slug, variant_ids=[v.id for v in product.variants])
+
+
+class _Ref:
+    """Plain ids and values, usable outside an app context."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+def login(client, user) -> None:
+    response = client.post("/account/login", data={"login": user.login, "password": user.password})
+    assert response.status_code == 302, response.data
+
+
+def token_for(client, user) -> dict:
+    response = client.post("/api/v1/auth/token", json={"login": user.login, "password": user.password})
+    assert response.status_code == 200, response.json
+    return {"Authorization": f"Bearer {response.json['token']}"}
+
+
+# --- images made in the test, never downloaded --------------------------------------
+
+def jpeg_bytes(size=(640, 480), color=(200, 120, 60), **save_kwargs) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, "JPEG", quality=90, **save_kwargs)
+    return buffer.getvalue()
+
+
+def png_bytes(size=(64, 64), color=(30, 160, 90, 255)) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGBA", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def media_files() -> list[Path]:
+    root = DATA_DIR / "media"
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def table_count(app, model) -> int:
+    from sqlalchemy import func, select
+
+    from marketplace.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+
