@@ -20,7 +20,7 @@ def parse_amount(value: str | None):
 
 class VariantRow(Form):
     id = HiddenField()
-    name = StringField(_l("Loại (ví dụ 500 g)"), validators=[Optional(), Length(max=60)])
+    name = StringField(_l("Loại"), validators=[Optional(), Length(max=60)])
     price_vnd = StringField(_l("Giá (đồng)"), render_kw={"inputmode": "numeric"})
     stock = StringField(_l("Còn bao nhiêu"), render_kw={"inputmode": "numeric"})
 

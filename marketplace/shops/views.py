@@ -2,6 +2,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..accounts.services import display_phone
 from ..catalog.services import list_public_products
 from ..errors import DomainError
 from ..forms import attach_error
@@ -54,8 +55,8 @@ def _save_shop_images(form, shop) -> None:
 @login_required
 def new_shop():
     form = ShopForm()
-    if request.method == "GET" and not form.phone.data:
-        form.phone.data = current_user.phone or ""
+    if request.method == "GET":
+        form.phone.data = display_phone(current_user.phone)
     form.fill_choices()
     if form.validate_on_submit():
         try:
@@ -76,6 +77,8 @@ def edit_shop(slug: str):
     shop = services.get_shop(slug)
     services.require_role(current_user, shop)
     form = ShopEditForm(obj=shop)
+    if request.method == "GET":
+        form.phone.data, form.zalo.data = display_phone(shop.phone), display_phone(shop.zalo)
     form.fill_choices()
     if form.validate_on_submit():
         try:
