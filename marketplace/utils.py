@@ -45,7 +45,8 @@ def is_safe_next(target: str | None) -> bool:
     if not target:
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return (not parts.scheme and not parts.netloc and target.startswith("/")
+            and not target.startswith("//") and "\\" not in target)
 
 
 def parse_id(value) -> int | None:

@@ -1,4 +1,4 @@
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -89,6 +89,15 @@ def token(data):
     if user is None:
         raise Unauthorized(_("Sai số điện thoại/email hoặc mật khẩu."))
     return _token_body(user)
+
+
+@blp.delete("/auth/token")
+@blp.response(204)
+@blp.doc(security=BEARER)
+@token_required
+def revoke_token():
+    """Sign the app out: the token sent in Authorization stops working."""
+    services.revoke_token(request.headers["Authorization"].partition(" ")[2].strip())
 
 
 @blp.get("/me")

@@ -139,3 +139,10 @@ def user_for_token(token: str) -> User | None:
     if expires < utcnow() or not record.user.active:
         return None
     return record.user
+
+
+def revoke_token(token: str) -> None:
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if record is not None:
+        db.session.delete(record)
+        db.session.flush()

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
+from ..extensions import db
 from ..forms import attach_error
 from ..shops import services as shop_services
 from ..web import form_status, uploaded_files
@@ -114,8 +115,9 @@ def add_photos(product_id: int):
         for data in files:
             services.add_photo(product, current_user, data)
     except DomainError as error:
+        db.session.rollback()  # all photos of the batch or none
         flash(error.message, "error")
-        return redirect(url_for("seller.edit_product", product_id=product.id)), 303
+        return redirect(url_for("seller.edit_product", product_id=product.id))
     flash(_("Đã thêm ảnh."), "success")
     return redirect(url_for("seller.edit_product", product_id=product.id))
 

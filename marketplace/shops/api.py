@@ -1,11 +1,14 @@
+from flask import current_app
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
 from ..api.schemas import PageArgs, page_body, page_schema
-from ..errors import NotFound
+from ..errors import DomainError, NotFound
 from ..media.models import Image
+from ..media.services import read_upload, save_image
 from . import services
 from .banks import BANKS
 from .locations import province_by_code, provinces, short_name, ward_by_code, wards
@@ -163,3 +166,30 @@ def update_shop(data, slug: str):
     shop = services.get_shop(slug)
     services.update_shop(shop, current_api_user(), data)
     return shop_body(shop, current_api_user())
+
+
+class ShopImageIn(Schema):
+    file = Upload(required=True)
+
+
+class ShopImageArgs(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["logo", "cover"]))
+
+
+@blp.post("/shops/<slug>/images")
+@blp.arguments(ShopImageArgs, location="query")
+@blp.arguments(ShopImageIn, location="files")
+@blp.response(200, ShopOut)
+@blp.doc(security=BEARER)
+@token_required
+def upload_shop_image(args, files, slug: str):
+    """Set the shop's logo or cover photo (`?kind=logo|cover`, multipart field `file`)."""
+    shop = services.get_shop(slug)
+    user = current_api_user()
+    services.require_role(user, shop)
+    upload = files["file"]
+    if not getattr(upload, "filename", None):
+        raise DomainError(_("Hãy chọn một ảnh."), "file")
+    image = save_image(read_upload(upload.stream, current_app.config["MAX_IMAGE_BYTES"]), uploaded_by=user)
+    services.set_shop_image(shop, user, args["kind"], image)
+    return shop_body(shop, user)

@@ -116,7 +116,8 @@ def _clean_profile(data: dict, shop: Shop | None) -> dict:
     if data.get("slug"):
         slug = data["slug"].strip().lower()
         if not SLUG_RE.match(slug) or not 3 <= len(slug) <= 80:
-            raise DomainError(_("Địa chỉ gian hàng chỉ gồm chữ thường không dấu, số và dấu gạch ngang (3-80 ký tự)."), "slug")
+            raise DomainError(
+                _("Địa chỉ gian hàng chỉ gồm chữ thường không dấu, số và dấu gạch ngang (3-80 ký tự)."), "slug")
         taken = select(Shop.id).where(Shop.slug == slug)
         if shop is not None:
             taken = taken.where(Shop.id != shop.id)
@@ -179,7 +180,8 @@ def add_manager(shop: Shop, actor: User, login: str) -> ShopMember:
     require_role(actor, shop, OWNER)
     user = find_by_login(login)
     if user is None:
-        raise DomainError(_("Chưa có tài khoản nào với số điện thoại hoặc email này. Người đó cần đăng ký trước."), "login")
+        raise DomainError(
+            _("Chưa có tài khoản nào với số điện thoại hoặc email này. Người đó cần đăng ký trước."), "login")
     if role_in(user, shop):
         raise Conflict(_("%(name)s đã là thành viên của gian hàng.", name=user.name), "login")
     member = ShopMember(shop=shop, user=user, role=MANAGER)
