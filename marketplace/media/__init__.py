@@ -1,8 +1,8 @@
 """Photos: validated and re-encoded by Pillow, stored behind a storage interface."""
 
 from flask import Flask
-from sqlalchemy import event
 from flask_sqlalchemy.session import Session
+from sqlalchemy import event
 
 from .storage import STORAGES
 
