@@ -159,8 +159,13 @@ def delete_product(product_id: int):
 @bp.post("/variants/<int:variant_id>/stock")
 def set_stock(variant_id: int):
     variant = services.get_variant_for_edit(variant_id, current_user)
-    form = StockForm()
-    services.set_stock(variant, current_user, parse_amount(form.stock.data))
+    back = url_for("seller.dashboard", shop=variant.product.shop.slug) + f"#v{variant.id}"
+    try:
+        services.set_stock(variant, current_user, parse_amount(StockForm().stock.data))
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"{variant.product.title} ({variant.name}): {error.message}", "error")
+        return redirect(back)
     flash(_("Đã cập nhật: %(product)s (%(variant)s) còn %(n)s.", product=variant.product.title,
             variant=variant.name, n=variant.stock), "success")
-    return redirect(url_for("seller.dashboard", shop=variant.product.shop.slug) + f"#v{variant.id}")
+    return redirect(back)
