@@ -28,7 +28,8 @@ def test_new_seller_publishes_first_product_on_a_phone(live_server, phone_page, 
     page.wait_for_url("**/seller/shops/new")
     page.get_by_label("Tên gian hàng").fill("Tôm khô Đất Mũi")
     page.get_by_label("Tỉnh/Thành phố").select_option(label="Cà Mau")
-    page.wait_for_function("document.querySelectorAll('#ward_code option').length > 10")
+    # Wards arrive by fetch once a province is picked (the page's CSP forbids eval-based waits).
+    page.locator("#ward_code option", has_text="Xã Đất Mũi").wait_for(state="attached")
     page.get_by_label("Phường/Xã").select_option(label="Xã Đất Mũi")
     page.get_by_label("Số nhà, đường, ấp").fill("Ấp Khai Long")
     assert page.get_by_label("Số điện thoại", exact=True).input_value() == "0912 345 678"
@@ -55,5 +56,6 @@ def test_new_seller_publishes_first_product_on_a_phone(live_server, phone_page, 
     page.get_by_role("link", name="Tôm khô Cà Mau loại 1").click()
     assert page.get_by_text("450.000").first.is_visible()
     cover = page.locator(".gallery img").first
-    assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
+    cover.wait_for()
+    assert cover.evaluate("img => img.complete && img.naturalWidth > 0"), "the cover photo must load"
     shoot(page, "6-product-page")
