@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from ..errors import DomainError
 from ..extensions import db
@@ -15,6 +16,7 @@ def register_cli(app: Flask) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--login", required=True, help="Phone number or email of the admin")
 @click.option("--password", required=True, help="At least 8 characters")
 @click.option("--name", default="Quản trị viên", show_default=True)

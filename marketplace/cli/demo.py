@@ -1,7 +1,75 @@
+"""`flask --app wsgi seed-demo`: load the demo marketplace once, through the same services sellers use."""
+
 import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from ..accounts.services import display_phone, find_by_login, register_user
+from ..catalog.models import Category
+from ..catalog.services import add_photo, create_product
+from ..extensions import db
+from ..media.services import save_image
+from ..shops.models import Shop
+from ..shops.services import add_manager, open_shop, set_bank_account, set_shop_image
+from . import demo_art
+from .demo_data import BUYER, DRAFTS, HELPED_SHOPS, HELPER, HIDDEN, PASSWORD, SHOPS
+
+
+def _user(name: str, phone: str):
+    return find_by_login(phone) or register_user(name=name, phone=phone, password=PASSWORD)
+
+
+def load_demo() -> dict[str, int]:
+    """Create the demo shops, products and photos. Flushes; the caller commits."""
+    categories = {c.slug: c.id for c in db.session.scalars(select(Category))}
+    helper = _user(*HELPER)
+    _user(*BUYER)
+    counts = {"shops": 0, "products": 0, "photos": 0}
+    for shop_index, spec in enumerate(SHOPS):
+        owner = _user(*spec["owner"])
+        shop = open_shop(owner, {
+            "name": spec["name"], "description": spec["description"], "province_code": spec["province_code"],
+            "ward_code": spec["ward_code"], "address": spec["address"], "phone": spec["owner"][1],
+            "zalo": spec["owner"][1],
+        })
+        set_bank_account(shop, owner, *spec["bank"])
+        colour = spec["colour"]
+        set_shop_image(shop, owner, "logo", save_image(demo_art.shop_logo(colour, shop_index), owner))
+        set_shop_image(shop, owner, "cover", save_image(demo_art.shop_cover(colour, shop_index), owner))
+        shop.is_verified = shop_index % 3 != 2  # most shops have been checked by the province
+        if spec["name"] in HELPED_SHOPS:
+            add_manager(shop, owner, HELPER[1])
+        counts["shops"] += 1
+        for product_index, (title, category, unit, art, description, variants) in enumerate(spec["products"]):
+            status = "draft" if title in DRAFTS else "active"
+            product = create_product(
+                shop, owner, title=title, category_id=categories[category], unit=unit, description=description,
+                variants=[{"name": n, "price_vnd": p, "stock": s} for n, p, s in variants], status=status)
+            if title in HIDDEN:
+                product.status = "hidden"
+            seed = shop_index * 100 + product_index
+            # Every product has a cover; every third a small gallery, as sellers' listings do.
+            for variant in range(1 if product_index % 3 else 3):
+                add_photo(product, helper if spec["name"] in HELPED_SHOPS else owner,
+                          demo_art.product_photo(art, colour, seed + variant * 7, variant))
+                counts["photos"] += 1
+            counts["products"] += 1
+    db.session.flush()
+    return counts
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
-    """Load the demo marketplace (placeholder until the generator lands)."""
-    raise click.ClickException("seed-demo is being written")
+    """Load the demo marketplace (once: does nothing if any shop exists)."""
+    if db.session.scalar(select(Shop.id).limit(1)) is not None:
+        click.echo("Demo data skipped: the marketplace already has shops.")
+        return
+    counts = load_demo()
+    db.session.commit()
+    seller, buyer = SHOPS[0]["owner"], BUYER
+    click.echo(f"Demo marketplace ready: {counts['shops']} shops, {counts['products']} products, "
+               f"{counts['photos']} photos.")
+    click.echo(f"  Seller login: {display_phone(find_by_login(seller[1]).phone)} / {PASSWORD} ({SHOPS[0]['name']})")
+    click.echo(f"  Buyer login:  {display_phone(find_by_login(buyer[1]).phone)} / {PASSWORD}")
+    click.echo(f"  Manager (digital helper): {display_phone(find_by_login(HELPER[1]).phone)} / {PASSWORD}")

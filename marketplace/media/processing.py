@@ -53,13 +53,17 @@ def process_image(data: bytes, *, sizes: tuple[int, ...], max_pixels: int, max_b
     image = ImageOps.exif_transpose(image)
     image = image.convert("RGBA" if _has_alpha(image) else "RGB")
     files: dict[int, bytes] = {}
-    for size in sorted(sizes, reverse=True):
+    # No size above the first that already holds the whole photo: it would be the same picture again.
+    longest = max(image.size)
+    wanted = [size for size in sorted(sizes) if size < longest]
+    wanted += [size for size in sorted(sizes) if size >= longest][:1]
+    for size in sorted(wanted, reverse=True):
         # Each smaller size is made from the previous one: cheaper, same quality.
         image.thumbnail((size, size), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
         files[size] = buffer.getvalue()
-    largest = Image.open(io.BytesIO(files[max(sizes)]))
+    largest = Image.open(io.BytesIO(files[max(wanted)]))
     return ProcessedImage(width=largest.width, height=largest.height, files=files)
 
 

@@ -44,7 +44,8 @@ def test_phone_photo_is_turned_upright_and_loses_all_exif(app, client, seller):
     response = upload(client, headers, product.id, source)
 
     assert response.status_code == 201, response.json
-    assert set(response.json["urls"]) == {"320", "800", "1600"}
+    # A 400 px photo is stored at 320 and at its own size (under "800"); nothing is blown up to 1600.
+    assert set(response.json["urls"]) == {"320", "800"}
     for url in response.json["urls"].values():
         served = client.get(url)
         assert served.status_code == 200
@@ -150,3 +151,15 @@ def test_ninth_photo_is_refused(app, client, seller):
     assert response.status_code == 422
     assert "8" in response.json["detail"]
     assert table_count(app, ProductPhoto) == 8
+
+
+def test_a_large_photo_gets_every_size_with_the_longest_side_bounded(app, client, seller):
+    user, shop, product, headers = seller
+    buffer = io.BytesIO()
+    Image.new("RGB", (2400, 1200), (200, 120, 40)).save(buffer, "JPEG")
+
+    response = upload(client, headers, product.id, buffer.getvalue())
+
+    assert response.status_code == 201, response.json
+    widths = {size: Image.open(io.BytesIO(client.get(url).data)).size for size, url in response.json["urls"].items()}
+    assert widths == {"320": (320, 160), "800": (800, 400), "1600": (1600, 800)}
