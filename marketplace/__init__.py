@@ -10,8 +10,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from config import Config, config_from_env
 
+from . import extensions
 from .errors import DomainError
-from .extensions import PROBLEM_JSON, api, babel, csrf, db, limiter, login_manager, migrate, talisman
+from .extensions import PROBLEM_JSON, babel, csrf, db, limiter, login_manager, migrate, talisman
 from .utils import format_vnd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +80,8 @@ def _init_extensions(app: Flask) -> None:
         content_security_policy=CSP,
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
-    api.init_app(app, spec_kwargs={
+    # Through the module: the subpackage marketplace.api would shadow a name imported here.
+    extensions.api.init_app(app, spec_kwargs={
         "info": {"description": "JSON API for the mobile app and integrations. Money is integer đồng."},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })

@@ -30,6 +30,12 @@ PROBLEM_JSON = "application/problem+json"
 class ProblemApi(Api):
     """flask-smorest whose documented error responses are RFC 9457 problem details."""
 
+    @property
+    def ERROR_SCHEMA(self):  # noqa: N802  (flask-smorest's name)
+        from .api.schemas import ProblemSchema  # the schema module needs no app; imported late to avoid a cycle
+
+        return ProblemSchema
+
     def _register_responses(self):
         for status in http.HTTPStatus:
             response = {"description": status.phrase}

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import Unauthorized
 
 from ..api.auth import BEARER, current_api_user, token_required
+from ..api.schemas import UtcDateTime
 from ..extensions import limiter
 from ..shops.services import role_in, shops_of
 from . import services
@@ -39,14 +40,14 @@ class UserOut(Schema):
     phone_display = fields.String()
     email = fields.String(allow_none=True)
     is_admin = fields.Boolean()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     shops = fields.List(fields.Nested(MembershipOut))
 
 
 class TokenOut(Schema):
     token = fields.String()
     token_type = fields.String()
-    expires_at = fields.DateTime()
+    expires_at = UtcDateTime()
     user = fields.Nested(UserOut)
 
 

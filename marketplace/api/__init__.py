@@ -9,7 +9,6 @@ from werkzeug.routing import IntegerConverter
 
 from ..extensions import api, csrf
 from ..utils import MAX_DB_ID
-from .schemas import ProblemSchema
 
 
 class IdConverter(IntegerConverter):
@@ -24,7 +23,6 @@ def register_api(app: Flask) -> None:
     from ..catalog.api import blp as catalog_blp
     from ..shops.api import blp as shops_blp
 
-    api.ERROR_SCHEMA = ProblemSchema
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_DB_ID})
     for blueprint in (accounts_blp, shops_blp, catalog_blp):

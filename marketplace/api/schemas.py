@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from marshmallow import Schema, fields, validate
 
 
@@ -28,3 +30,12 @@ def page_schema(item_schema, name: str) -> type[Schema]:
 
 def page_body(items, total: int, args: dict) -> dict:
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+class UtcDateTime(fields.DateTime):
+    """An RFC 3339 timestamp in UTC. SQLite hands datetimes back without a zone; they were stored in UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)

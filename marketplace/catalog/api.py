@@ -5,7 +5,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import PageArgs, page_body, page_schema
+from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
 from ..errors import DomainError
 from ..extensions import db
 from ..media.services import read_upload
@@ -87,8 +87,8 @@ class ProductOut(Schema):
     price_min_vnd = fields.Integer()
     price_max_vnd = fields.Integer()
     in_stock = fields.Boolean()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class ProductListArgs(PageArgs):

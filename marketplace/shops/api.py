@@ -5,7 +5,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import PageArgs, page_body, page_schema
+from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
 from ..errors import DomainError, NotFound
 from ..media.models import Image
 from ..media.services import read_upload, save_image
@@ -76,7 +76,7 @@ class ShopOut(Schema):
     logo_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
     cover_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
     bank = fields.Nested(BankOut, allow_none=True, metadata={"description": "Only for the shop's members"})
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ShopListArgs(PageArgs):
