@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from config import TestingConfig
 
+ROOT = Path(__file__).resolve().parent.parent
 KEEP_TABLES = {"alembic_version", "category"}  # categories are seeded by the migration
 PASSWORD = "matkhau123"
 DATA_DIR = Path(tempfile.mkdtemp(prefix="marketplace-test-"))
