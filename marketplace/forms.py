@@ -1,6 +1,8 @@
 """Glue between domain errors and WTForms: show a service's message next to its field."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.validators import Length
 
 from .errors import DomainError
 
@@ -11,3 +13,8 @@ def attach_error(form: FlaskForm, error: DomainError, default_field: str | None 
         form._fields[name].errors = [*form._fields[name].errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def max_length(limit: int) -> Length:
+    """WTForms has no Vietnamese catalogue: give the message ourselves."""
+    return Length(max=limit, message=_l("Tối đa %(max)d ký tự."))

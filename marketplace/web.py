@@ -1,13 +1,33 @@
 """Helpers shared by the HTML views."""
 
 from flask import current_app, request
+from wtforms import FieldList, FormField
 
 from .media.services import read_upload
 
 
 def form_status(form) -> int:
     """A form shown again with errors answers 422, which also rolls the request back."""
-    return 422 if form.errors or getattr(form, "form_errors", None) else 200
+    return 422 if has_errors(form) else 200
+
+
+def has_errors(form) -> bool:
+    """Looks at every field, rows of lists included: a service's error may be attached to any of them
+    after validation, which WTForms' own `form.errors` summary (computed while validating) does not see."""
+    if getattr(form, "form_errors", None):
+        return True
+    for field in form:
+        if isinstance(field, FieldList):
+            if any(has_errors(entry.form) if isinstance(entry, FormField) else entry.errors for entry in field):
+                return True
+            if any(isinstance(error, str) for error in field.errors):
+                return True
+        elif isinstance(field, FormField):
+            if has_errors(field.form):
+                return True
+        elif field.errors:
+            return True
+    return False
 
 
 def uploaded_files(field) -> list[bytes]:

@@ -93,18 +93,18 @@ def token(data):
 
 
 @blp.delete("/auth/token")
+@token_required
 @blp.response(204)
 @blp.doc(security=BEARER)
-@token_required
 def revoke_token():
     """Sign the app out: the token sent in Authorization stops working."""
     services.revoke_token(request.headers["Authorization"].partition(" ")[2].strip())
 
 
 @blp.get("/me")
+@token_required
 @blp.response(200, UserOut)
 @blp.doc(security=BEARER)
-@token_required
 def me():
     """The signed-in user and the shops they run."""
     return user_body(current_api_user())

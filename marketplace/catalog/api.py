@@ -133,10 +133,10 @@ def list_categories():
 
 
 @blp.post("/products")
+@token_required
 @blp.arguments(ProductIn)
 @blp.response(201, ProductOut)
 @blp.doc(security=BEARER)
-@token_required
 def create_product(data):
     """List a product in one of your shops; it is active unless status is 'draft'."""
     shop = get_shop_by_id(data.pop("shop_id"))
@@ -167,10 +167,10 @@ def get_product(product_id: int):
 
 
 @blp.patch("/products/<id:product_id>")
+@token_required
 @blp.arguments(ProductPatch)
 @blp.response(200, ProductOut)
 @blp.doc(security=BEARER)
-@token_required
 def update_product(data, product_id: int):
     """Change a product of your shop; `variants` replaces the list (send ids to keep variants)."""
     product = services.get_product_for_edit(product_id, current_api_user())
@@ -178,9 +178,9 @@ def update_product(data, product_id: int):
 
 
 @blp.delete("/products/<id:product_id>")
+@token_required
 @blp.response(204)
 @blp.doc(security=BEARER)
-@token_required
 def delete_product(product_id: int):
     """Remove a product from sale for good (kept for past orders)."""
     product = services.get_product_for_edit(product_id, current_api_user())
@@ -188,10 +188,10 @@ def delete_product(product_id: int):
 
 
 @blp.post("/products/<id:product_id>/images")
+@token_required
 @blp.arguments(UploadIn, location="files")
 @blp.response(201, PhotoOut)
 @blp.doc(security=BEARER)
-@token_required
 def upload_image(files, product_id: int):
     """Add a photo (JPEG, PNG, WebP or HEIC) as multipart field `file`; the first photo is the cover."""
     product = services.get_product_for_edit(product_id, current_api_user())
@@ -203,9 +203,9 @@ def upload_image(files, product_id: int):
 
 
 @blp.delete("/products/<id:product_id>/images/<id:photo_id>")
+@token_required
 @blp.response(204)
 @blp.doc(security=BEARER)
-@token_required
 def delete_image(product_id: int, photo_id: int):
     """Remove a photo from a product."""
     product = services.get_product_for_edit(product_id, current_api_user())

@@ -2,8 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from ..forms import max_length
 from .units import UNITS
 
 REQUIRED = _l("Vui lòng điền mục này.")
@@ -20,7 +21,7 @@ def parse_amount(value: str | None):
 
 class VariantRow(Form):
     id = HiddenField()
-    name = StringField(_l("Loại"), validators=[Optional(), Length(max=60)])
+    name = StringField(_l("Loại"), validators=[Optional(), max_length(60)])
     price_vnd = StringField(_l("Giá (đồng)"), render_kw={"inputmode": "numeric"})
     stock = StringField(_l("Còn bao nhiêu"), render_kw={"inputmode": "numeric"})
 
@@ -29,12 +30,12 @@ class VariantRow(Form):
 
 
 class ProductForm(FlaskForm):
-    title = StringField(_l("Tên sản phẩm"), validators=[DataRequired(REQUIRED), Length(max=200)],
+    title = StringField(_l("Tên sản phẩm"), validators=[DataRequired(REQUIRED), max_length(200)],
                         render_kw={"placeholder": _l("Ví dụ: Tôm khô Cà Mau loại 1")})
     category_id = SelectField(_l("Danh mục"), coerce=lambda v: int(v) if str(v).isdigit() else None,
                               validate_choice=False)
     unit = SelectField(_l("Bán theo"), choices=[(u, u) for u in UNITS], validate_choice=False)
-    description = TextAreaField(_l("Mô tả"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 5})
+    description = TextAreaField(_l("Mô tả"), validators=[Optional(), max_length(5000)], render_kw={"rows": 5})
     variants = FieldList(FormField(VariantRow), min_entries=VARIANT_ROWS)
     status = SelectField(_l("Trạng thái"), choices=[("active", _l("Đăng bán ngay")), ("draft", _l("Lưu nháp")),
                                                    ("hidden", _l("Tạm ẩn"))], validate_choice=False)

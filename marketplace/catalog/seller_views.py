@@ -79,6 +79,9 @@ def _attach_product_error(form: ProductForm, error: DomainError) -> None:
             target = getattr(rows[int(index)].form, name)
             target.errors = [*target.errors, error.message]
             return
+    if field == "variants":
+        form.form_errors.append(error.message)  # about the rows as a whole, e.g. none filled in
+        return
     attach_error(form, DomainError(error.message, "photos" if field == "file" else field))
 
 

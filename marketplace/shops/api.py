@@ -45,8 +45,13 @@ class ShopIn(Schema):
 
 
 class ShopPatch(ShopIn):
-    class Meta:
-        partial = True
+    """Only the fields sent are changed (marshmallow has no `partial` Meta option: the fields say it)."""
+
+    name = fields.String()
+    province_code = fields.Integer(strict=True)
+    ward_code = fields.Integer(strict=True)
+    address = fields.String()
+    phone = fields.String()
 
 
 class PlaceOut(Schema):
@@ -122,10 +127,10 @@ def list_wards(code: int):
 
 
 @blp.post("/shops")
+@token_required
 @blp.arguments(ShopIn)
 @blp.response(201, ShopOut)
 @blp.doc(security=BEARER)
-@token_required
 def create_shop(data):
     """Open a shop; the caller becomes its owner."""
     user = current_api_user()
@@ -157,10 +162,10 @@ def get_shop(slug: str):
 
 
 @blp.patch("/shops/<slug>")
+@token_required
 @blp.arguments(ShopPatch)
 @blp.response(200, ShopOut)
 @blp.doc(security=BEARER)
-@token_required
 def update_shop(data, slug: str):
     """Change a shop (owner or manager; bank fields owner only)."""
     shop = services.get_shop(slug)
@@ -177,11 +182,11 @@ class ShopImageArgs(Schema):
 
 
 @blp.post("/shops/<slug>/images")
+@token_required
 @blp.arguments(ShopImageArgs, location="query")
 @blp.arguments(ShopImageIn, location="files")
 @blp.response(200, ShopOut)
 @blp.doc(security=BEARER)
-@token_required
 def upload_shop_image(args, files, slug: str):
     """Set the shop's logo or cover photo (`?kind=logo|cover`, multipart field `file`)."""
     shop = services.get_shop(slug)

@@ -2,8 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from ..forms import max_length
 from .banks import bank_choices
 from .locations import provinces, short_name, wards
 
@@ -18,16 +19,16 @@ def _code(value):
 
 
 class ShopForm(FlaskForm):
-    name = StringField(_l("Tên gian hàng"), validators=[DataRequired(REQUIRED), Length(max=120)],
+    name = StringField(_l("Tên gian hàng"), validators=[DataRequired(REQUIRED), max_length(120)],
                        render_kw={"placeholder": _l("Ví dụ: Tôm khô Đất Mũi")})
-    description = TextAreaField(_l("Giới thiệu gian hàng"), validators=[Optional(), Length(max=5000)],
+    description = TextAreaField(_l("Giới thiệu gian hàng"), validators=[Optional(), max_length(5000)],
                                 render_kw={"rows": 4})
     province_code = SelectField(_l("Tỉnh/Thành phố"), coerce=_code, validate_choice=False)
     ward_code = SelectField(_l("Phường/Xã"), coerce=_code, validate_choice=False)
-    address = StringField(_l("Số nhà, đường, ấp"), validators=[DataRequired(REQUIRED), Length(max=255)])
-    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), Length(max=30)],
+    address = StringField(_l("Số nhà, đường, ấp"), validators=[DataRequired(REQUIRED), max_length(255)])
+    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), max_length(30)],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
-    zalo = StringField(_l("Số Zalo (nếu khác)"), validators=[Optional(), Length(max=30)],
+    zalo = StringField(_l("Số Zalo (nếu khác)"), validators=[Optional(), max_length(30)],
                        render_kw={"inputmode": "tel"})
     logo = FileField(_l("Ảnh đại diện (logo)"), render_kw={"accept": "image/*"})
     cover = FileField(_l("Ảnh bìa"), render_kw={"accept": "image/*"})
@@ -40,14 +41,14 @@ class ShopForm(FlaskForm):
 
 
 class ShopEditForm(ShopForm):
-    slug = StringField(_l("Địa chỉ gian hàng (chữ thường không dấu)"), validators=[Optional(), Length(max=80)])
+    slug = StringField(_l("Địa chỉ gian hàng (chữ thường không dấu)"), validators=[Optional(), max_length(80)])
 
 
 class BankForm(FlaskForm):
     bank_bin = SelectField(_l("Ngân hàng"), validate_choice=False)
-    bank_account_number = StringField(_l("Số tài khoản"), validators=[Optional(), Length(max=30)],
+    bank_account_number = StringField(_l("Số tài khoản"), validators=[Optional(), max_length(30)],
                                       render_kw={"inputmode": "numeric"})
-    bank_account_name = StringField(_l("Tên chủ tài khoản"), validators=[Optional(), Length(max=100)])
+    bank_account_name = StringField(_l("Tên chủ tài khoản"), validators=[Optional(), max_length(100)])
 
     def fill_choices(self) -> None:
         self.bank_bin.choices = [("", _l("— Chọn ngân hàng —"))] + bank_choices()
@@ -55,4 +56,4 @@ class BankForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     login = StringField(_l("Số điện thoại hoặc email của người giúp"), validators=[DataRequired(REQUIRED),
-                                                                                 Length(max=254)])
+                                                                                 max_length(254)])
