@@ -181,7 +181,9 @@ def _title(status: int) -> str:
 
 
 def _error_detail(error: HTTPException) -> str:
-    if error.description and error.description != type(error).description:
+    # Flask-Limiter describes a 429 by its limit ("10 per 1 minute"): not for people.
+    custom = error.description and error.description != type(error).description and error.code != 429
+    if custom:
         return error.description  # a message written for this case
     messages = {
         400: _("Yêu cầu không hợp lệ."),

@@ -17,15 +17,23 @@ from .models import ApiToken, User
 MIN_PASSWORD = 8
 
 
-def normalize_phone(raw: str) -> str:
-    """Any common way of writing a Vietnamese mobile number -> E.164 (+84912345678)."""
+MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def normalize_phone(raw: str, *, mobile: bool = True) -> str:
+    """Any common way of writing a Vietnamese number -> E.164 (+84912345678).
+
+    Accounts and Zalo need a mobile number; a shop's contact phone may also be a landline.
+    """
     text = (raw or "").strip()
     try:
         number = phonenumbers.parse(text, "VN")
     except phonenumbers.NumberParseException:
         raise DomainError(_("Số điện thoại không hợp lệ."), "phone") from None
-    if not phonenumbers.is_valid_number(number):
+    if not phonenumbers.is_valid_number(number) or phonenumbers.region_code_for_number(number) != "VN":
         raise DomainError(_("Số điện thoại không hợp lệ."), "phone")
+    if mobile and phonenumbers.number_type(number) not in MOBILE_TYPES:
+        raise DomainError(_("Cần số điện thoại di động."), "phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

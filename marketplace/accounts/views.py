@@ -6,6 +6,7 @@ from ..errors import DomainError
 from ..extensions import limiter
 from ..forms import attach_error
 from ..utils import is_safe_next
+from ..web import form_status
 from . import services
 from .forms import LoginForm, PasswordForm, RegisterForm
 
@@ -43,8 +44,7 @@ def register():
             login_user(user, remember=True)
             flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=user.name), "success")
             return redirect(_next_url(url_for("seller.dashboard")))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template("accounts/register.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -61,8 +61,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             return redirect(_next_url(url_for("catalog.home")))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 @bp.post("/logout")
@@ -84,8 +83,7 @@ def change_password():
         else:
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("seller.dashboard"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/password.html", form=form), status
+    return render_template("accounts/password.html", form=form), form_status(form)
 
 
 @bp.get("/lang/<code>")

@@ -104,7 +104,7 @@ def _clean_profile(data: dict, shop: Shop | None) -> dict:
         clean["address"] = address
     if "phone" in data or shop is None:
         try:
-            clean["phone"] = normalize_phone(data.get("phone") or "")
+            clean["phone"] = normalize_phone(data.get("phone") or "", mobile=False)  # a landline will do
         except DomainError as error:
             raise DomainError(error.message, "phone") from None
     if "zalo" in data:
