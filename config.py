@@ -44,6 +44,9 @@ class Config:
     MAX_IMAGE_PIXELS = _int("MAX_IMAGE_PIXELS", 50_000_000)
     IMAGE_SIZES = (320, 800, 1600)
     MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+    SEARCH_DIR = os.environ.get("SEARCH_DIR")  # default: DATA_DIR/search
+    SEARCH_SYNC = _bool("SEARCH_SYNC", True)  # update the index after each commit (off: run `flask search drain`)
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

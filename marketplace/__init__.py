@@ -89,6 +89,9 @@ def _init_extensions(app: Flask) -> None:
     from .media import init_media
 
     init_media(app)
+    from .search import init_search
+
+    init_search(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -97,9 +100,10 @@ def _register_blueprints(app: Flask) -> None:
     from .catalog.seller_views import bp as seller_bp
     from .catalog.views import bp as catalog_bp
     from .media.views import bp as media_bp
+    from .search.views import bp as search_bp
     from .shops.views import bp as shops_bp
 
-    for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp):
+    for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp, search_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 
@@ -207,6 +211,17 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["unit"] = unit_label
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["args_with"] = args_with
+
+
+def args_with(**changes) -> str:
+    """This page's query string with some arguments changed (None removes one); back to page 1
+    unless a page is given, since a new filter makes the old page number meaningless."""
+    from urllib.parse import urlencode
+
+    merged = {k: v for k, v in request.args.items() if k != "page"}
+    merged.update(changes)
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
 def _register_cli(app: Flask) -> None:

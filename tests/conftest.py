@@ -76,6 +76,7 @@ def _clean(request):
                     connection.execute(table.delete())
         limiter.reset()
     shutil.rmtree(DATA_DIR / "media", ignore_errors=True)
+    shutil.rmtree(DATA_DIR / "search", ignore_errors=True)
 
 
 @pytest.fixture

@@ -15,6 +15,20 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // Completions while the buyer types in the search box (a datalist: native on phones).
+  document.querySelectorAll("input[data-suggest]").forEach((input) => {
+    const list = document.getElementById(input.getAttribute("list"));
+    let timer;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        if (input.value.trim().length < 2) return list.replaceChildren();
+        const response = await fetch(`${input.dataset.suggest}?q=${encodeURIComponent(input.value)}`);
+        if (!response.ok) return;
+        list.replaceChildren(...(await response.json()).map((title) => new Option(title)));
+      }, 150);
+    });
+  });
   // Ask before destructive actions.
   document.querySelectorAll("[data-confirm]").forEach((button) => {
     button.addEventListener("click", (event) => {

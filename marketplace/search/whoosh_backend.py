@@ -1,0 +1,280 @@
+"""The Whoosh backend: the only module that imports whoosh.
+
+Layout under the search folder (DATA_DIR/search):
+    CURRENT          name of the live index folder, replaced atomically by a rebuild
+    index-<n>/       Whoosh index folders
+    WRITER_LOCK      held by the one process writing (draining the queue or rebuilding)
+"""
+
+import os
+import threading
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from html import escape
+from pathlib import Path
+
+import whoosh.index
+from whoosh import highlight, scoring, sorting
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.query import And, Every, FuzzyTerm, NumericRange, Or, Prefix, Term
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from .analysis import exact_analyzer, exact_words, folded_analyzer, pairs_analyzer, prepare, syllables
+from .backend import Hit, SearchBackend, SearchQuery, SearchResult
+
+# Where a word matches says how much it counts: the title most, then what the product is
+# (category) and who and where sells it (shop, place), then the description.
+BOOSTS = {"title": 4.0, "category": 2.0, "shop": 2.0, "place": 1.5, "description": 0.6}
+FUZZY_FIELDS = ("title", "shop", "place", "category")
+FUZZY_MIN_LENGTH = 5  # one edit on shorter Vietnamese syllables matches too many other words
+COORDINATION = 0.9  # how strongly matching more of the query's words lifts a product
+# BM25F with little length normalisation on short fields: a longer, more precise title
+# ("Tôm khô Đất Mũi loại 1") should not lose to a short one for matching the same words.
+WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.2, shop_B=0.2, place_B=0.2, category_B=0.2, pairs_B=0.2)
+FACETS = ("top_category", "province", "in_stock", "ocop_stars")
+
+
+def make_schema() -> Schema:
+    folded = folded_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=folded, stored=True, field_boost=BOOSTS["title"]),
+        title_exact=TEXT(analyzer=exact_analyzer(), field_boost=1.0),
+        shop=TEXT(analyzer=folded, field_boost=BOOSTS["shop"]),
+        category=TEXT(analyzer=folded, field_boost=BOOSTS["category"]),
+        place=TEXT(analyzer=folded, field_boost=BOOSTS["place"]),
+        description=TEXT(analyzer=folded, stored=True, field_boost=BOOSTS["description"]),
+        all=TEXT(analyzer=folded, phrase=False),
+        # Adjacent title words as one term ("tom_kho"): the words in the order the buyer typed
+        # them lift "Tôm khô Đất Mũi" above a title that merely contains "khô" and "tôm".
+        pairs=TEXT(analyzer=pairs_analyzer(), phrase=False, field_boost=3.0),
+        category_ids=KEYWORD(),
+        top_category=ID(sortable=True),
+        province=ID(sortable=True),
+        price=NUMERIC(int, bits=64, sortable=True),
+        created=NUMERIC(int, bits=64, sortable=True),
+        in_stock=ID(sortable=True),
+        ocop_stars=NUMERIC(int, sortable=True),
+    )
+
+
+def _closest_word(reader, word: str) -> str | None:
+    """The indexed word nearest to a typo: fewest edits (a swap of two letters is one), then
+    the most common. Short syllables get one edit only: two would reach half the language."""
+    maxdist = 2 if len(word) >= 4 else 1
+    candidates = []
+    for term in reader.terms_within("all", word, maxdist):
+        distance = damerau_levenshtein(word, term)
+        if distance <= maxdist:
+            candidates.append((distance, -reader.doc_frequency("all", term), term))
+    return min(candidates)[2] if candidates else None
+
+
+class IndexMissing(Exception):
+    pass
+
+
+class WhooshBackend(SearchBackend):
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._storage = FileStorage(str(self.root))
+        self._local = threading.local()  # a searcher per thread; Whoosh searchers are not shared
+
+    # --- the live index -------------------------------------------------------------
+
+    def _current_dir(self) -> Path:
+        try:
+            name = (self.root / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            raise IndexMissing("no index built yet") from None
+        path = self.root / name
+        if not name or not path.is_dir():
+            raise IndexMissing(f"index folder {name!r} is missing")
+        return path
+
+    def _index(self):
+        current = self._current_dir()
+        local = self._local
+        if getattr(local, "path", None) != current:
+            self._close_local()
+            try:
+                local.index = whoosh.index.open_dir(str(current))
+            except Exception as error:  # EmptyIndexError, a damaged TOC, missing segment files
+                raise IndexMissing(f"index at {current} cannot be opened: {error}") from error
+            local.path = current
+        return local.index
+
+    def _searcher(self):
+        index = self._index()
+        searcher = getattr(self._local, "searcher", None)
+        # refresh() is cheap when nothing changed, and picks up other processes' commits.
+        self._local.searcher = searcher.refresh() if searcher is not None else index.searcher(weighting=WEIGHTING)
+        return self._local.searcher
+
+    def _close_local(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        self._local.searcher = None
+        self._local.path = None
+
+    def is_healthy(self) -> bool:
+        try:
+            self._index().doc_count()
+        except (IndexMissing, OSError):
+            return False
+        return True
+
+    # --- writing ----------------------------------------------------------------------
+
+    @contextmanager
+    def lock(self, blocking: bool = False, timeout: float = 60.0):
+        self.root.mkdir(parents=True, exist_ok=True)  # the whole folder may have been deleted
+        lock = self._storage.lock("WRITER_LOCK")
+        got = lock.acquire(blocking=False)
+        deadline = time.monotonic() + timeout
+        while not got and blocking and time.monotonic() < deadline:
+            time.sleep(0.05)
+            got = lock.acquire(blocking=False)
+        try:
+            yield got
+        finally:
+            if got:
+                lock.release()
+
+    def apply(self, documents: Iterable[dict], removed_ids: Iterable[int]) -> None:
+        """Caller holds lock(). One Whoosh commit for the whole batch."""
+        writer = self._index().writer(timeout=5.0)
+        try:
+            for document in documents:
+                writer.update_document(**document)
+            for product_id in removed_ids:
+                writer.delete_by_term("id", str(product_id))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        """Caller holds lock(). Builds beside the live index, then swaps CURRENT in one rename."""
+        name = f"index-{time.time_ns()}"
+        path = self.root / name
+        path.mkdir()
+        index = whoosh.index.create_in(str(path), make_schema())
+        writer = index.writer(limitmb=128)
+        count = 0
+        for document in documents:
+            writer.add_document(**document)
+            count += 1
+        writer.commit(optimize=True)
+        pointer = self.root / "CURRENT.tmp"
+        pointer.write_text(name)
+        os.replace(pointer, self.root / "CURRENT")
+        self._drop_old_indexes(keep=name)
+        return count
+
+    def _drop_old_indexes(self, keep: str) -> None:
+        # Readers in other processes may still have old files open; on POSIX they keep
+        # reading them until they refresh, so removing the folder is safe.
+        for old in self.root.glob("index-*"):
+            if old.name != keep and old.is_dir():
+                for file in old.iterdir():
+                    file.unlink(missing_ok=True)
+                old.rmdir()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        searcher = self._searcher()
+        text_query = self._text_query(query.text)
+        sortedby, reverse = {
+            "price_asc": ("price", False), "price_desc": ("price", True), "newest": ("created", True),
+        }.get(query.sort, (None, False))
+        facets = sorting.Facets()
+        for name in FACETS:
+            facets.add_field(name, maptype=sorting.Count)
+        page = searcher.search_page(
+            text_query, query.page, pagelen=query.per_page, filter=self._filter(query), sortedby=sortedby,
+            reverse=reverse, groupedby=facets, terms=True,
+        )
+        hits = [self._hit(hit, page.results) for hit in page]
+        counts = {name: {str(k): v for k, v in page.results.groups(name).items() if k is not None}
+                  for name in FACETS}
+        # Offered when a word typed is in no document at all: a typo the other words hid.
+        suggestion = self._did_you_mean(searcher, query.text) if query.text else None
+        return SearchResult(total=page.total, hits=hits, facets=counts, suggestion=suggestion)
+
+    def _text_query(self, text: str):
+        words = syllables(text)
+        if not words:
+            return Every()
+        exact = set(exact_words(text))
+        per_word = []
+        for position, word in enumerate(words):
+            options = [Term(field, word) for field in BOOSTS]
+            if len(word) >= FUZZY_MIN_LENGTH:
+                options += [FuzzyTerm(field, word, boost=0.5, maxdist=1, prefixlength=1) for field in FUZZY_FIELDS]
+            # Vietnamese puts the thing first and what qualifies it after ("tôm khô | Cà Mau"):
+            # the first words typed weigh a little more.
+            per_word.append(Or(options, boost=max(0.6, 1.0 - 0.1 * position)))
+        # The diacritics the buyer typed lift the titles written the same way ("má" over "mà").
+        boosts = [Term("title_exact", word, boost=0.8) for word in exact]
+        boosts += [Term("pairs", f"{a}_{b}") for a, b in zip(words, words[1:], strict=False)]
+        matched = Or(per_word, scale=COORDINATION) if len(per_word) > 1 else per_word[0]
+        return Or([matched, *boosts]) if boosts else matched
+
+    @staticmethod
+    def _filter(query: SearchQuery):
+        terms = []
+        if query.category_id:
+            terms.append(Term("category_ids", str(query.category_id)))
+        if query.province_code:
+            terms.append(Term("province", str(query.province_code)))
+        if query.in_stock:
+            terms.append(Term("in_stock", "1"))
+        if query.ocop_stars:
+            terms.append(NumericRange("ocop_stars", query.ocop_stars, None))
+        if query.min_price is not None or query.max_price is not None:
+            terms.append(NumericRange("price", query.min_price, query.max_price))
+        return And(terms) if terms else None
+
+    @staticmethod
+    def _hit(hit, results) -> Hit:
+        results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        results.fragmenter = highlight.WholeFragmenter()
+        title = hit.highlights("title", top=1) or escape(hit["title"])
+        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
+        snippet = hit.highlights("description", top=2) or None
+        return Hit(product_id=int(hit["id"]), score=hit.score or 0.0, title_html=title, snippet_html=snippet)
+
+    @staticmethod
+    def _did_you_mean(searcher, text: str) -> str | None:
+        reader = searcher.reader()
+        words, changed = [], False
+        for word in syllables(text):
+            if reader.doc_frequency("all", word) == 0:
+                correction = _closest_word(reader, word)
+                if correction:
+                    word, changed = correction, True
+            words.append(word)
+        return " ".join(words) if changed else None
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        words = syllables(prefix)
+        if not words:
+            return []
+        complete = prepare(prefix)[-1:].isspace()
+        parts = [Term("all", w) for w in (words if complete else words[:-1])]
+        if not complete:
+            parts.append(Prefix("all", words[-1]))
+        searcher = self._searcher()
+        titles: list[str] = []
+        for hit in searcher.search(And(parts) if len(parts) > 1 else parts[0], limit=limit * 3):
+            if hit["title"] not in titles:
+                titles.append(hit["title"])
+            if len(titles) == limit:
+                break
+        return titles
