@@ -110,8 +110,13 @@ class WhooshBackend(SearchBackend):
     def _searcher(self):
         index = self._index()
         searcher = getattr(self._local, "searcher", None)
-        # refresh() is cheap when nothing changed, and picks up other processes' commits.
-        self._local.searcher = searcher.refresh() if searcher is not None else index.searcher(weighting=WEIGHTING)
+        if searcher is not None and searcher.up_to_date():
+            return searcher
+        # A new searcher when any process committed. Not refresh(): it reuses segment readers
+        # and then keeps showing documents deleted since (seen with Whoosh-Reloaded 2.7.5).
+        if searcher is not None:
+            searcher.close()
+        self._local.searcher = index.searcher(weighting=WEIGHTING)
         return self._local.searcher
 
     def _close_local(self) -> None:
@@ -123,8 +128,9 @@ class WhooshBackend(SearchBackend):
 
     def is_healthy(self) -> bool:
         try:
-            self._index().doc_count()
-        except (IndexMissing, OSError):
+            self._index().doc_count()  # reads the table of contents from disk
+        except Exception:  # noqa: BLE001  (missing, truncated or foreign files: all mean "rebuild")
+            self._close_local()
             return False
         return True
 
@@ -223,7 +229,10 @@ class WhooshBackend(SearchBackend):
         # The diacritics the buyer typed lift the titles written the same way ("má" over "mà").
         boosts = [Term("title_exact", word, boost=0.8) for word in exact]
         boosts += [Term("pairs", f"{a}_{b}") for a, b in zip(words, words[1:], strict=False)]
-        matched = Or(per_word, scale=COORDINATION) if len(per_word) > 1 else per_word[0]
+        # At least half of the words must match: one mistyped word of three or four still finds
+        # the product, while a product sharing one common word ("ong", "kho") does not come up.
+        matched = (Or(per_word, scale=COORDINATION, minmatch=(len(per_word) + 1) // 2)
+                   if len(per_word) > 1 else per_word[0])
         return Or([matched, *boosts]) if boosts else matched
 
     @staticmethod
