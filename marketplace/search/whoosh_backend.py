@@ -221,7 +221,7 @@ class WhooshBackend(SearchBackend):
         per_word = []
         for position, word in enumerate(words):
             options = [Term(field, word) for field in BOOSTS]
-            if len(word) >= FUZZY_MIN_LENGTH:
+            if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():  # "st25", "500g": codes are typed exactly
                 options += [FuzzyTerm(field, word, boost=0.5, maxdist=1, prefixlength=1) for field in FUZZY_FIELDS]
             # Vietnamese puts the thing first and what qualifies it after ("tôm khô | Cà Mau"):
             # the first words typed weigh a little more.
