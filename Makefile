@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations messages install install-dev bench-images clean
+.PHONY: run test lint translations messages install install-dev bench-images bench-search clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ lint: install-dev
 
 bench-images: install-dev
 	$(BIN)/python -m benchmarks.images
+
+bench-search: install-dev
+	$(BIN)/python -m benchmarks.search
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -18,7 +18,7 @@ import whoosh.index
 from whoosh import highlight, scoring, sorting
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.query import And, Every, FuzzyTerm, NumericRange, Or, Prefix, Term
+from whoosh.query import And, AndMaybe, Every, FuzzyTerm, NumericRange, Or, Prefix, Term
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import exact_analyzer, exact_words, folded_analyzer, pairs_analyzer, prepare, syllables
@@ -27,8 +27,9 @@ from .backend import Hit, SearchBackend, SearchQuery, SearchResult
 # Where a word matches says how much it counts: the title most, then what the product is
 # (category) and who and where sells it (shop, place), then the description.
 BOOSTS = {"title": 4.0, "category": 2.0, "shop": 2.0, "place": 1.5, "description": 0.6}
-FUZZY_FIELDS = ("title", "shop", "place", "category")
+SCORED_FIELDS = ("title", "category", "shop", "place")
 FUZZY_MIN_LENGTH = 5  # one edit on shorter Vietnamese syllables matches too many other words
+WIDEN_BELOW = 3  # results of the all-words query under which the search widens
 COORDINATION = 0.9  # how strongly matching more of the query's words lifts a product
 # BM25F with little length normalisation on short fields: a longer, more precise title
 # ("Tôm khô Đất Mũi loại 1") should not lose to a short one for matching the same words.
@@ -70,6 +71,24 @@ def _closest_word(reader, word: str) -> str | None:
         if distance <= maxdist:
             candidates.append((distance, -reader.doc_frequency("all", term), term))
     return min(candidates)[2] if candidates else None
+
+
+def _split_glued_words(reader, words: list[str]) -> list[str]:
+    """A missed space is a common slip on a phone keyboard: "lucbinh" is "luc binh" when the word
+    itself is nowhere in the index and both halves are."""
+    result = []
+    for word in words:
+        if len(word) >= 4 and word.isalpha() and reader.doc_frequency("all", word) == 0:
+            for cut in range(1, len(word)):
+                left, right = word[:cut], word[cut:]
+                if reader.doc_frequency("all", left) and reader.doc_frequency("all", right):
+                    result += [left, right]
+                    break
+            else:
+                result.append(word)
+        else:
+            result.append(word)
+    return list(dict.fromkeys(result))
 
 
 class IndexMissing(Exception):
@@ -195,17 +214,23 @@ class WhooshBackend(SearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResult:
         searcher = self._searcher()
-        text_query = self._text_query(query.text)
         sortedby, reverse = {
             "price_asc": ("price", False), "price_desc": ("price", True), "newest": ("created", True),
         }.get(query.sort, (None, False))
         facets = sorting.Facets()
         for name in FACETS:
             facets.add_field(name, maptype=sorting.Count)
-        page = searcher.search_page(
-            text_query, query.page, pagelen=query.per_page, filter=self._filter(query), sortedby=sortedby,
-            reverse=reverse, groupedby=facets, terms=True,
-        )
+
+        def run(text_query):
+            return searcher.search_page(text_query, query.page, pagelen=query.per_page, filter=self._filter(query),
+                                        sortedby=sortedby, reverse=reverse, groupedby=facets)
+
+        # Every word first: an intersection, cheap even on a large index. Only when that finds
+        # (almost) nothing, widen to "most words, one-letter typos allowed", ranked by how many match.
+        strict, loose = self._text_queries(query.text, searcher.reader())
+        page = run(strict)
+        if loose is not None and page.total < WIDEN_BELOW:
+            page = run(loose)
         hits = [self._hit(hit, page.results) for hit in page]
         counts = {name: {str(k): v for k, v in page.results.groups(name).items() if k is not None}
                   for name in FACETS}
@@ -213,27 +238,40 @@ class WhooshBackend(SearchBackend):
         suggestion = self._did_you_mean(searcher, query.text) if query.text else None
         return SearchResult(total=page.total, hits=hits, facets=counts, suggestion=suggestion)
 
-    def _text_query(self, text: str):
+    def _text_queries(self, text: str, reader=None) -> tuple:
+        """(all words must match, most words may match) for this text; the second is None when the
+        first already says everything (no words)."""
         words = syllables(text)
+        if reader is not None:
+            words = _split_glued_words(reader, words)
         if not words:
-            return Every()
-        exact = set(exact_words(text))
+            return Every(), None
+        # Vietnamese puts the thing first and what qualifies it after ("tôm khô | Cà Mau"):
+        # the first words typed weigh a little more.
+        weights = [max(0.6, 1.0 - 0.1 * position) for position in range(len(words))]
+        # Where the words are, beyond merely present: title first, then category, shop, place;
+        # the diacritics typed ("má" over "mà"); the words side by side in the order typed.
+        bonus = [Term(field, word, boost=weight) for word, weight in zip(words, weights, strict=True)
+                 for field in SCORED_FIELDS]
+        bonus += [Term("title_exact", word, boost=0.8) for word in set(exact_words(text))]
+        bonus += [Term("pairs", f"{a}_{b}") for a, b in zip(words, words[1:], strict=False)]
+
+        # Strict: every word in the product's own text (title, category, shop, place). One
+        # posting list per word, intersected: fast however large the catalogue.
+        required = [Term("all", word, boost=weight) for word, weight in zip(words, weights, strict=True)]
+        strict = AndMaybe(And(required) if len(required) > 1 else required[0], Or(bonus))
+
+        # Loose: half the words or more, in the description too, one-letter typos allowed on
+        # longer words, ranked by how many of the words match.
         per_word = []
-        for position, word in enumerate(words):
-            options = [Term(field, word) for field in BOOSTS]
+        for word, weight in zip(words, weights, strict=True):
+            options = [Term("all", word), Term("description", word, boost=BOOSTS["description"])]
             if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():  # "st25", "500g": codes are typed exactly
-                options += [FuzzyTerm(field, word, boost=0.5, maxdist=1, prefixlength=1) for field in FUZZY_FIELDS]
-            # Vietnamese puts the thing first and what qualifies it after ("tôm khô | Cà Mau"):
-            # the first words typed weigh a little more.
-            per_word.append(Or(options, boost=max(0.6, 1.0 - 0.1 * position)))
-        # The diacritics the buyer typed lift the titles written the same way ("má" over "mà").
-        boosts = [Term("title_exact", word, boost=0.8) for word in exact]
-        boosts += [Term("pairs", f"{a}_{b}") for a, b in zip(words, words[1:], strict=False)]
-        # At least half of the words must match: one mistyped word of three or four still finds
-        # the product, while a product sharing one common word ("ong", "kho") does not come up.
-        matched = (Or(per_word, scale=COORDINATION, minmatch=(len(per_word) + 1) // 2)
-                   if len(per_word) > 1 else per_word[0])
-        return Or([matched, *boosts]) if boosts else matched
+                options.append(FuzzyTerm("all", word, boost=0.5, maxdist=1, prefixlength=1))
+            per_word.append(Or(options, boost=weight))
+        loose = (Or(per_word, scale=COORDINATION, minmatch=(len(per_word) + 1) // 2)
+                 if len(per_word) > 1 else per_word[0])
+        return strict, AndMaybe(loose, Or(bonus))
 
     @staticmethod
     def _filter(query: SearchQuery):

@@ -61,7 +61,7 @@ QUERIES = [
     ("tom kho dat mu", "Tôm khô Đất Mũi loại 1"),
     ("duong thot nott", "Đường thốt nốt nguyên chất"),
     ("banh phong tomm", "Bánh phồng tôm Sa Giang"),
-    ("lucbinh phung hiep", "Giỏ lục bình có quai"),
+    ("gio lucbinh phung hiep", "Giỏ lục bình có quai"),  # a missed space
     ("keo dua mo cay", "Kẹo dừa sữa"),
     # shop and place names
     ("htx cua nam can", "Cua gạch Năm Căn"),
