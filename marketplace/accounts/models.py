@@ -20,6 +20,8 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    # Part of the id kept in session and remember-me cookies: raising it signs out every browser.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships = relationship("ShopMember", back_populates="user", cascade="all, delete-orphan")
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
@@ -29,6 +31,9 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -55,5 +60,9 @@ class ApiToken(db.Model):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None  # a cookie from before sessions were versioned, or forged
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None

@@ -107,7 +107,9 @@ def change_password(user: User, current: str, new: str) -> None:
         raise DomainError(_("Mật khẩu hiện tại không đúng."), "current_password")
     _check_password_rules(new, "new_password")
     user.set_password(new)
-    # A new password ends every session of the mobile app too.
+    # A new password signs out everyone who used the old one: other browsers (their session and
+    # remember-me cookies carry the old version) and the mobile app (its tokens).
+    user.session_version += 1
     for token in list(user.tokens):
         db.session.delete(token)
     db.session.flush()

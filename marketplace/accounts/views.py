@@ -81,6 +81,7 @@ def change_password():
         except DomainError as error:
             attach_error(form, error)
         else:
+            login_user(current_user._get_current_object())  # this browser stays signed in
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("seller.dashboard"))
     return render_template("accounts/password.html", form=form), form_status(form)

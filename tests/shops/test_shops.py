@@ -621,3 +621,9 @@ def test_api_owner_patch_with_full_body_changes_the_shop(app, client, factory):
     assert response.status_code == 200, response.json
     row = shop_row(app, shop.id)
     assert (row["name"], row["description"], row["slug"]) == ("Tôm khô Năm Căn", "Tôm đất phơi nắng", shop.slug)
+
+
+def test_a_shop_may_give_a_landline_as_its_phone(client, factory):
+    owner = factory.user()
+    shop = factory.shop(owner, phone="0290 3831 234")
+    assert client.get(f"/api/v1/shops/{shop.slug}").json["phone"] == "+842903831234"
