@@ -12,13 +12,14 @@ import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from html import escape
+from itertools import combinations
 from pathlib import Path
 
 import whoosh.index
 from whoosh import highlight, scoring, sorting
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.query import And, AndMaybe, Every, FuzzyTerm, NumericRange, Or, Prefix, Term
+from whoosh.query import And, AndMaybe, Every, FuzzyTerm, Or, Prefix, Term
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import exact_analyzer, exact_words, folded_analyzer, pairs_analyzer, prepare, syllables
@@ -30,7 +31,7 @@ BOOSTS = {"title": 4.0, "category": 2.0, "shop": 2.0, "place": 1.5, "description
 SCORED_FIELDS = ("title", "category", "shop", "place")
 FUZZY_MIN_LENGTH = 5  # one edit on shorter Vietnamese syllables matches too many other words
 WIDEN_BELOW = 3  # results of the all-words query under which the search widens
-COORDINATION = 0.9  # how strongly matching more of the query's words lifts a product
+MAX_LOOSE_WORDS = 6  # 20 intersections at most; nobody types more on a phone
 # BM25F with little length normalisation on short fields: a longer, more precise title
 # ("Tôm khô Đất Mũi loại 1") should not lose to a short one for matching the same words.
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.2, shop_B=0.2, place_B=0.2, category_B=0.2, pairs_B=0.2)
@@ -136,6 +137,7 @@ class WhooshBackend(SearchBackend):
         if searcher is not None:
             searcher.close()
         self._local.searcher = index.searcher(weighting=WEIGHTING)
+        self._local.filter_cache = {}
         return self._local.searcher
 
     def _close_local(self) -> None:
@@ -221,8 +223,10 @@ class WhooshBackend(SearchBackend):
         for name in FACETS:
             facets.add_field(name, maptype=sorting.Count)
 
+        allowed = self._filter(searcher, query)
+
         def run(text_query):
-            return searcher.search_page(text_query, query.page, pagelen=query.per_page, filter=self._filter(query),
+            return searcher.search_page(text_query, query.page, pagelen=query.per_page, filter=allowed,
                                         sortedby=sortedby, reverse=reverse, groupedby=facets)
 
         # Every word first: an intersection, cheap even on a large index. Only when that finds
@@ -261,32 +265,55 @@ class WhooshBackend(SearchBackend):
         required = [Term("all", word, boost=weight) for word, weight in zip(words, weights, strict=True)]
         strict = AndMaybe(And(required) if len(required) > 1 else required[0], Or(bonus))
 
-        # Loose: half the words or more, in the description too, one-letter typos allowed on
-        # longer words, ranked by how many of the words match.
+        # Loose: half the words or more, one-letter typos allowed on longer unknown words,
+        # ranked by how many of the words match.
         per_word = []
         for word, weight in zip(words, weights, strict=True):
-            options = [Term("all", word), Term("description", word, boost=BOOSTS["description"])]
-            if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():  # "st25", "500g": codes are typed exactly
+            options = [Term("all", word)]
+            # Typos only where a word is unknown (expanding a known word costs a lexicon scan for
+            # nothing), and not in codes: "st25" and "500g" are typed exactly.
+            unknown = reader is not None and reader.doc_frequency("all", word) == 0
+            if unknown and len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
                 options.append(FuzzyTerm("all", word, boost=0.5, maxdist=1, prefixlength=1))
             per_word.append(Or(options, boost=weight))
-        loose = (Or(per_word, scale=COORDINATION, minmatch=(len(per_word) + 1) // 2)
-                 if len(per_word) > 1 else per_word[0])
-        return strict, AndMaybe(loose, Or(bonus))
+        # "Half of the words" as an Or of intersections, one per choice of half the words (Whoosh's
+        # own minmatch is ignored by its default Or matcher). A product matching more words
+        # satisfies more of them, so it scores higher: the ranking by coverage comes with it.
+        per_word = per_word[:MAX_LOOSE_WORDS]
+        need = (len(per_word) + 1) // 2
+        loose = Or([And(list(group)) if need > 1 else group[0] for group in combinations(per_word, need)])
+        # The description only adds to the score: its common words ("số", "bằng") are in nearly every
+        # description and would let any product count as matching half of a query.
+        described = [Term("description", word, boost=BOOSTS["description"]) for word in words]
+        return strict, AndMaybe(loose, Or(bonus + described))
 
-    @staticmethod
-    def _filter(query: SearchQuery):
-        terms = []
-        if query.category_id:
-            terms.append(Term("category_ids", str(query.category_id)))
-        if query.province_code:
-            terms.append(Term("province", str(query.province_code)))
-        if query.in_stock:
-            terms.append(Term("in_stock", "1"))
-        if query.ocop_stars:
-            terms.append(NumericRange("ocop_stars", query.ocop_stars, None))
-        if query.min_price is not None or query.max_price is not None:
-            terms.append(NumericRange("price", query.min_price, query.max_price))
-        return And(terms) if terms else None
+    def _filter(self, searcher, query: SearchQuery) -> set | None:
+        """The documents the filters allow, as a set: each filter's set is kept until the index
+        changes, since buyers reuse the same few (province, category, in stock)."""
+        cache = self._local.filter_cache
+        parts = []
+        for field, value in (("category_ids", query.category_id), ("province", query.province_code),
+                             ("in_stock", "1" if query.in_stock else None)):
+            if value:
+                key = (field, str(value))
+                if key not in cache:
+                    cache[key] = set(searcher.docs_for_query(Term(field, str(value))))
+                parts.append(cache[key])
+        for field, low, high in (("price", query.min_price, query.max_price), ("ocop_stars", query.ocop_stars, None)):
+            if low is not None or high is not None:
+                values = self._column(searcher, field)
+                low, high = low if low is not None else -1, high if high is not None else float("inf")
+                parts.append({docnum for docnum, value in enumerate(values) if low <= value <= high})
+        if not parts:
+            return None
+        parts.sort(key=len)
+        return parts[0].intersection(*parts[1:])
+
+    def _column(self, searcher, field: str) -> list[int]:
+        cache = self._local.filter_cache
+        if ("column", field) not in cache:
+            cache[("column", field)] = list(searcher.reader().column_reader(field))
+        return cache[("column", field)]
 
     @staticmethod
     def _hit(hit, results) -> Hit:
