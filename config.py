@@ -34,6 +34,7 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT = _int("SQLITE_BUSY_TIMEOUT", 30)  # seconds a SQLite writer waits for the lock
 
     # Request and upload limits. A phone photo is 2-6 MB; eight of them fit in one form.
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
@@ -66,6 +67,21 @@ class Config:
 
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 90)
 
+    # Orders. Only cash on delivery until the payments issue adds the online methods; an online order
+    # not paid within PAYMENT_TIMEOUT_MINUTES is cancelled by `flask orders expire` and its stock returned.
+    PAYMENT_METHODS = tuple(m.strip() for m in os.environ.get("PAYMENT_METHODS", "cod").split(",") if m.strip())
+    PAYMENT_TIMEOUT_MINUTES = _int("PAYMENT_TIMEOUT_MINUTES", 30)
+
+    # Mail (new-order notices to sellers). Development and tests only log what would be sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Chợ Quê <no-reply@localhost>")
+    MAIL_SUPPRESS_SEND = _bool("MAIL_SUPPRESS_SEND", True)
+
     # flask-smorest / OpenAPI
     API_TITLE = "Chợ Quê marketplace API"
     API_VERSION = "v1"
@@ -86,6 +102,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SUPPRESS_SEND = True
+    PAYMENT_METHODS = ("cod",)
 
 
 class ProductionConfig(Config):
@@ -93,6 +111,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+    MAIL_SUPPRESS_SEND = _bool("MAIL_SUPPRESS_SEND", False)
 
 
 CONFIGS = {

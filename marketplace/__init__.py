@@ -12,7 +12,7 @@ from config import Config, config_from_env
 
 from . import extensions
 from .errors import DomainError
-from .extensions import PROBLEM_JSON, babel, csrf, db, limiter, login_manager, migrate, talisman
+from .extensions import PROBLEM_JSON, babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from .utils import format_vnd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +66,12 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite lets one writer in at a time; the others wait this long for the lock instead of
+        # failing at once with "database is locked" (PostgreSQL's row locks simply wait).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT"], **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -73,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(ROOT / "translations"))
     limiter.init_app(app)
+    mail.init_app(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -92,6 +99,9 @@ def _init_extensions(app: Flask) -> None:
     from .search import init_search
 
     init_search(app)
+    from .side_effects import init_side_effects
+
+    init_side_effects(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -161,7 +171,7 @@ def _register_error_handlers(app: Flask) -> None:
     def domain_error(error: DomainError):
         db.session.rollback()
         if wants_problem_json():
-            errors = {error.field: [error.message]} if error.field else None
+            errors = error.errors or ({error.field: [error.message]} if error.field else None)
             extra = {"errors": errors} if errors else {}
             return problem(error.status, _title(error.status), error.message, **extra)
         return render_template("error.html", error=None, message=error.message), error.status

@@ -6,10 +6,11 @@ class DomainError(Exception):
 
     status = 422
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, errors: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors = errors  # several fields at once (each line of a cart); otherwise `field` names the one
 
 
 class NotFound(DomainError):

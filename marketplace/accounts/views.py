@@ -26,6 +26,15 @@ def _login_key() -> str:
     return "login:" + (request.form.get("login") or "").strip().lower()
 
 
+def _take_over_guest_cart(user) -> None:
+    """What the visitor put in the cart before signing in is kept: it joins the account's cart."""
+    from ..cart.services import SESSION_KEY, merge_guest_cart
+
+    token = session.pop(SESSION_KEY, None)
+    if token:
+        merge_guest_cart(token, user.id)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -42,6 +51,7 @@ def register():
                 form.login.errors = [error.message]
         else:
             login_user(user, remember=True)
+            _take_over_guest_cart(user)
             flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=user.name), "success")
             return redirect(_next_url(url_for("seller.dashboard")))
     return render_template("accounts/register.html", form=form), form_status(form)
@@ -60,6 +70,7 @@ def login():
             form.form_errors.append(_("Sai số điện thoại/email hoặc mật khẩu."))
         else:
             login_user(user, remember=form.remember.data)
+            _take_over_guest_cart(user)
             return redirect(_next_url(url_for("catalog.home")))
     return render_template("accounts/login.html", form=form), form_status(form)
 

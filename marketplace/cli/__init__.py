@@ -9,10 +9,12 @@ from ..extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from ..orders.cli import orders_cli
     from .demo import seed_demo
 
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(orders_cli)
 
 
 @click.command("create-admin")

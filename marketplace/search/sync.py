@@ -48,6 +48,15 @@ def record_changes(session, _flush_context) -> None:
         session.info[PENDING] = True
 
 
+def queue_products(session, product_ids: set[int]) -> None:
+    """For changes made by SQL statements, which after_flush does not see (the stock an order takes)."""
+    product_ids = {i for i in product_ids if i is not None}
+    if product_ids:
+        now = utcnow()
+        session.execute(insert(SearchOutbox), [{"product_id": i, "created_at": now} for i in sorted(product_ids)])
+        session.info[PENDING] = True
+
+
 def after_commit(session) -> None:
     if session.info.pop(PENDING, False) and has_app_context() and current_app.config["SEARCH_SYNC"]:
         try:

@@ -42,6 +42,10 @@ class ShopIn(Schema):
     bank_bin = fields.String(allow_none=True, metadata={"description": "NAPAS BIN of the bank (owner only)"})
     bank_account_number = fields.String(allow_none=True)
     bank_account_name = fields.String(allow_none=True)
+    shipping_fee_vnd = fields.Integer(allow_none=True, strict=True, metadata={
+        "description": "Flat delivery fee per order in đồng; null: no fee"})
+    free_shipping_from_vnd = fields.Integer(allow_none=True, strict=True, metadata={
+        "description": "Orders whose goods reach this many đồng ship free; null: never"})
 
 
 class ShopPatch(ShopIn):
@@ -81,6 +85,8 @@ class ShopOut(Schema):
     logo_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
     cover_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
     bank = fields.Nested(BankOut, allow_none=True, metadata={"description": "Only for the shop's members"})
+    shipping_fee_vnd = fields.Integer(allow_none=True)
+    free_shipping_from_vnd = fields.Integer(allow_none=True)
     created_at = UtcDateTime()
 
 
@@ -101,6 +107,7 @@ def shop_body(shop, viewer=None) -> dict:
         "address": shop.address, "phone": shop.phone, "zalo": shop.zalo, "is_verified": shop.is_verified,
         "status": shop.status, "logo_urls": _urls(shop.logo), "cover_urls": _urls(shop.cover),
         "created_at": shop.created_at, "bank": None,
+        "shipping_fee_vnd": shop.shipping_fee_vnd, "free_shipping_from_vnd": shop.free_shipping_from_vnd,
     }
     if services.role_in(viewer, shop) and shop.has_bank_account:
         body["bank"] = {"bin": shop.bank_bin, "bank_name": BANKS.get(shop.bank_bin, ""),

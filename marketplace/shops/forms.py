@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from ..forms import max_length
@@ -30,6 +30,11 @@ class ShopForm(FlaskForm):
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     zalo = StringField(_l("Số Zalo (nếu khác)"), validators=[Optional(), max_length(30)],
                        render_kw={"inputmode": "tel"})
+    shipping_fee_vnd = IntegerField(_l("Phí giao hàng mỗi đơn (đồng)"), validators=[Optional()],
+                                    render_kw={"inputmode": "numeric", "placeholder": _l("Để trống nếu không thu")})
+    free_shipping_from_vnd = IntegerField(_l("Miễn phí giao hàng cho đơn từ (đồng)"), validators=[Optional()],
+                                          render_kw={"inputmode": "numeric",
+                                                     "placeholder": _l("Để trống nếu không miễn phí")})
     logo = FileField(_l("Ảnh đại diện (logo)"), render_kw={"accept": "image/*"})
     cover = FileField(_l("Ảnh bìa"), render_kw={"accept": "image/*"})
 

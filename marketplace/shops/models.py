@@ -27,6 +27,10 @@ class Shop(db.Model):
     bank_bin: Mapped[str | None] = mapped_column(db.String(8))
     bank_account_number: Mapped[str | None] = mapped_column(db.String(19))
     bank_account_name: Mapped[str | None] = mapped_column(db.String(100))
+    # Delivery charged on each order of this shop: a flat fee (None: the shop charges none), waived
+    # when the order's goods reach free_shipping_from_vnd (None: never waived).
+    shipping_fee_vnd: Mapped[int | None] = mapped_column(db.BigInteger)
+    free_shipping_from_vnd: Mapped[int | None] = mapped_column(db.BigInteger)
     status: Mapped[str] = mapped_column(db.String(10), default="active", index=True)
     is_verified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
@@ -36,7 +40,11 @@ class Shop(db.Model):
     members = relationship("ShopMember", back_populates="shop", cascade="all, delete-orphan")
     products = relationship("Product", back_populates="shop", lazy="dynamic")
 
-    __table_args__ = (db.CheckConstraint("status IN ('active', 'hidden')", name="status"),)
+    __table_args__ = (
+        db.CheckConstraint("status IN ('active', 'hidden')", name="status"),
+        db.CheckConstraint("shipping_fee_vnd >= 0", name="shipping_fee_not_negative"),
+        db.CheckConstraint("free_shipping_from_vnd > 0", name="free_shipping_from_positive"),
+    )
 
     @property
     def province(self):
@@ -64,6 +72,12 @@ class Shop(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status == "active"
+
+    def shipping_fee_for(self, subtotal_vnd: int) -> int:
+        """The delivery fee of one order whose goods cost subtotal_vnd."""
+        if self.free_shipping_from_vnd is not None and subtotal_vnd >= self.free_shipping_from_vnd:
+            return 0
+        return self.shipping_fee_vnd or 0
 
 
 class ShopMember(db.Model):

@@ -15,7 +15,10 @@ from .locations import check_location
 from .models import MANAGER, OWNER, Shop, ShopMember  # noqa: F401  (OWNER is used by views)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PROFILE_FIELDS = ("name", "description", "province_code", "ward_code", "address", "phone", "zalo", "slug")
+PROFILE_FIELDS = ("name", "description", "province_code", "ward_code", "address", "phone", "zalo", "slug",
+                  "shipping_fee_vnd", "free_shipping_from_vnd")
+MAX_SHIPPING_FEE_VND = 5_000_000
+MAX_FREE_SHIPPING_FROM_VND = 1_000_000_000
 
 
 def role_in(user: User | None, shop: Shop) -> str | None:
@@ -113,6 +116,14 @@ def _clean_profile(data: dict, shop: Shop | None) -> dict:
             clean["zalo"] = normalize_phone(zalo) if zalo else None
         except DomainError as error:
             raise DomainError(error.message, "zalo") from None
+    if "shipping_fee_vnd" in data:
+        clean["shipping_fee_vnd"] = _optional_vnd(
+            data["shipping_fee_vnd"], 0, MAX_SHIPPING_FEE_VND, "shipping_fee_vnd",
+            _("Phí giao hàng là số đồng từ 0 đến 5.000.000 (để trống nếu không thu)."))
+    if "free_shipping_from_vnd" in data:
+        clean["free_shipping_from_vnd"] = _optional_vnd(
+            data["free_shipping_from_vnd"], 1, MAX_FREE_SHIPPING_FROM_VND, "free_shipping_from_vnd",
+            _("Mức miễn phí giao hàng là số đồng lớn hơn 0 (để trống nếu không miễn phí)."))
     if data.get("slug"):
         slug = data["slug"].strip().lower()
         if not SLUG_RE.match(slug) or not 3 <= len(slug) <= 80:
@@ -125,6 +136,20 @@ def _clean_profile(data: dict, shop: Shop | None) -> dict:
             raise Conflict(_("Địa chỉ gian hàng “%(slug)s” đã có người dùng.", slug=slug), "slug")
         clean["slug"] = slug
     return clean
+
+
+def _optional_vnd(value, low: int, high: int, field: str, message: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise DomainError(message, field)
+    try:
+        number = int(value)
+    except ValueError:
+        raise DomainError(message, field) from None
+    if not low <= number <= high:
+        raise DomainError(message, field)
+    return number
 
 
 def open_shop(owner: User, data: dict) -> Shop:

@@ -1,0 +1,219 @@
+"""The cart over the JSON API.
+
+Signed in (Authorization: Bearer), the cart is the account's. A guest gets a cart token from
+POST /api/v1/cart (or from the first POST /api/v1/cart/items) and sends it as X-Cart-Token.
+"""
+
+from flask import request
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from werkzeug.exceptions import Unauthorized
+
+from ..api.auth import current_api_user
+from ..api.schemas import UtcDateTime
+from ..errors import NotFound
+from . import services
+from .services import CartOwner, CartReview
+
+blp = Blueprint("api_cart", __name__, url_prefix="/api/v1",
+                description="The cart: a signed-in buyer's (Bearer) or a guest's (X-Cart-Token header)")
+
+CART_SECURITY = [{"bearerAuth": []}, {}]
+
+
+class CartHeaders(Schema):
+    cart_token = fields.String(data_key="X-Cart-Token", metadata={
+        "description": "A guest's cart token (from POST /api/v1/cart); ignored when a Bearer token is sent"})
+
+
+class CartIn(Schema):
+    guest_token = fields.String(metadata={
+        "description": "Signed in: move this guest cart's lines into the account's cart (at login)"})
+    accept_changes = fields.Boolean(load_default=False, metadata={
+        "description": "The buyer has seen the new prices: they become the prices seen"})
+
+
+class ItemIn(Schema):
+    variant_id = fields.Integer(required=True, strict=True)
+    quantity = fields.Integer(required=True, strict=True, metadata={
+        "description": f"1 to {services.MAX_QUANTITY}, at most the stock"})
+
+
+class ItemPatch(Schema):
+    quantity = fields.Integer(required=True, strict=True)
+
+
+class LineProblemOut(Schema):
+    code = fields.String(metadata={"description": "price_changed, sold_out, not_enough_stock or unavailable"})
+    message = fields.String()
+
+
+class CartItemOut(Schema):
+    id = fields.Integer()
+    variant_id = fields.Integer(allow_none=True, metadata={"description": "null: the seller removed the variant"})
+    product_id = fields.Integer(allow_none=True)
+    product_slug = fields.String(allow_none=True)
+    product_title = fields.String()
+    variant_name = fields.String()
+    unit = fields.String(allow_none=True)
+    quantity = fields.Integer()
+    stock = fields.Integer(allow_none=True)
+    price_seen_vnd = fields.Integer(metadata={"description": "The price when added (or last accepted)"})
+    unit_price_vnd = fields.Integer(metadata={"description": "The price now: the one checkout charges"})
+    line_total_vnd = fields.Integer()
+    problems = fields.List(fields.Nested(LineProblemOut))
+
+
+class CartShopOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+
+
+class CartGroupOut(Schema):
+    shop = fields.Nested(CartShopOut, allow_none=True)
+    items = fields.List(fields.Nested(CartItemOut))
+    subtotal_vnd = fields.Integer()
+    shipping_fee_vnd = fields.Integer()
+    total_vnd = fields.Integer()
+
+
+class CartOut(Schema):
+    token = fields.String(allow_none=True, metadata={
+        "description": "Only when a guest cart was just created: send it as X-Cart-Token from now on"})
+    groups = fields.List(fields.Nested(CartGroupOut), metadata={"description": "One per shop"})
+    item_count = fields.Integer()
+    amount_vnd = fields.Integer(metadata={"description": "Goods and delivery of every shop: the amount to pay"})
+    has_problems = fields.Boolean(metadata={"description": "Checkout is refused until each problem is settled"})
+    updated_at = UtcDateTime(allow_none=True)
+
+
+def _line_body(line) -> dict:
+    item, variant, product = line.item, line.variant, line.product
+    return {
+        "id": item.id, "variant_id": item.variant_id, "product_id": product.id if product else None,
+        "product_slug": product.slug if product else None, "product_title": item.product_title,
+        "variant_name": item.variant_name, "unit": product.unit if product else None, "quantity": item.quantity,
+        "stock": variant.stock if variant is not None and product.is_public else None,
+        "price_seen_vnd": item.price_seen_vnd, "unit_price_vnd": line.unit_price_vnd,
+        "line_total_vnd": line.line_total_vnd,
+        "problems": [{"code": p.code, "message": p.message} for p in line.problems],
+    }
+
+
+def cart_body(cart_review: CartReview, token: str | None = None) -> dict:
+    return {
+        "token": token,
+        "groups": [{
+            "shop": {"id": g.shop.id, "slug": g.shop.slug, "name": g.shop.name} if g.shop else None,
+            "items": [_line_body(line) for line in g.lines],
+            "subtotal_vnd": g.subtotal_vnd, "shipping_fee_vnd": g.shipping_fee_vnd, "total_vnd": g.total_vnd,
+        } for g in cart_review.groups],
+        "item_count": cart_review.item_count,
+        "amount_vnd": cart_review.amount_vnd,
+        "has_problems": cart_review.has_problems,
+        "updated_at": cart_review.cart.updated_at if cart_review.cart else None,
+    }
+
+
+def api_cart_owner(headers: dict) -> CartOwner | None:
+    """The Bearer user's cart, else the guest cart named by X-Cart-Token, else none. A Bearer token that
+    is sent but not valid is an error, rather than a silent switch to a guest cart."""
+    user = current_api_user()
+    if user is not None:
+        return CartOwner.for_user(user.id)
+    if request.headers.get("Authorization"):
+        error = Unauthorized(_("Cần đăng nhập: gửi Authorization: Bearer <token>."))
+        error.data = {"message": error.description, "headers": {"WWW-Authenticate": "Bearer"}}
+        raise error
+    token = headers.get("cart_token")
+    return CartOwner.for_guest(token) if token else None
+
+
+def _review(owner: CartOwner | None, token: str | None = None) -> dict:
+    return cart_body(services.review(services.find_cart(owner)), token)
+
+
+@blp.get("/cart")
+@blp.arguments(CartHeaders, location="headers")
+@blp.response(200, CartOut)
+@blp.doc(security=CART_SECURITY)
+def get_cart(headers):
+    """The cart grouped by shop, with current prices, each line's problems and the amount to pay.
+    Anyone: a signed-in buyer (Bearer) or a guest (X-Cart-Token); without either, an empty cart."""
+    return _review(api_cart_owner(headers))
+
+
+@blp.post("/cart")
+@blp.arguments(CartHeaders, location="headers")
+@blp.arguments(CartIn)
+@blp.response(201, CartOut)
+@blp.doc(security=CART_SECURITY)
+def create_cart(headers, data):
+    """Without Bearer: start a guest cart and get its token. With Bearer: the account's cart, taking over
+    the lines of `guest_token` (call it at login). `accept_changes` accepts the current prices."""
+    owner = api_cart_owner(headers)
+    token = None
+    if owner is None or owner.user_id is None:
+        if owner is None or services.find_cart(owner) is None:
+            token = services.new_guest_token()
+            owner = CartOwner.for_guest(token)
+        services.get_or_create_cart(owner)
+    else:
+        if data.get("guest_token"):
+            services.merge_guest_cart(data["guest_token"], owner.user_id)
+        services.get_or_create_cart(owner)
+    if data["accept_changes"]:
+        services.accept_changes(owner)
+    return _review(owner, token)
+
+
+@blp.post("/cart/items")
+@blp.arguments(CartHeaders, location="headers")
+@blp.arguments(ItemIn)
+@blp.response(201, CartOut)
+@blp.doc(security=CART_SECURITY)
+def add_item(headers, data):
+    """Put a variant in the cart (added to its line if it is there). The price is the server's; a price in
+    the body is refused. Without Bearer or X-Cart-Token a guest cart is started and its token returned."""
+    owner = api_cart_owner(headers)
+    token = None
+    if owner is None:
+        token = services.new_guest_token()
+        owner = CartOwner.for_guest(token)
+    elif owner.user_id is None and services.find_cart(owner) is None:
+        raise NotFound(_("Không tìm thấy giỏ hàng."))
+    services.add_item(owner, data["variant_id"], data["quantity"])
+    return _review(owner, token)
+
+
+def _existing_owner(headers) -> CartOwner:
+    owner = api_cart_owner(headers)
+    if owner is None:
+        raise NotFound(_("Không tìm thấy món này trong giỏ hàng."))
+    return owner
+
+
+@blp.patch("/cart/items/<id:item_id>")
+@blp.arguments(CartHeaders, location="headers")
+@blp.arguments(ItemPatch)
+@blp.response(200, CartOut)
+@blp.doc(security=CART_SECURITY)
+def update_item(headers, data, item_id: int):
+    """Change how many of a line; checked against the stock. Only the caller's own cart."""
+    owner = _existing_owner(headers)
+    services.set_quantity(owner, item_id, data["quantity"])
+    return _review(owner)
+
+
+@blp.delete("/cart/items/<id:item_id>")
+@blp.arguments(CartHeaders, location="headers")
+@blp.response(200, CartOut)
+@blp.doc(security=CART_SECURITY)
+def delete_item(headers, item_id: int):
+    """Take a line out of the cart. Only the caller's own cart."""
+    owner = _existing_owner(headers)
+    services.remove_item(owner, item_id)
+    return _review(owner)
+

@@ -1,0 +1,317 @@
+"""Checkout and orders over the JSON API: the buyer's side and the seller's inbox."""
+
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..api.auth import BEARER, current_api_user, token_required
+from ..api.schemas import PageArgs, UtcDateTime, page_body
+from ..cart.api import CART_SECURITY, CartHeaders, api_cart_owner
+from ..cart.services import CartOwner
+from ..extensions import limiter
+from ..utils import MAX_DB_ID
+from . import services
+from .models import STATUSES, Order
+
+blp = Blueprint("api_orders", __name__, url_prefix="/api/v1", description="Checkout and orders")
+
+
+class AddressIn(Schema):
+    recipient = fields.String(required=True)
+    phone = fields.String(required=True, metadata={"example": "0912 345 678"})
+    province_code = fields.Integer(required=True, strict=True)
+    ward_code = fields.Integer(required=True, strict=True, metadata={"description": "A ward of that province"})
+    street = fields.String(required=True, metadata={"description": "House number, street, hamlet (free text)"})
+
+
+class CheckoutIn(Schema):
+    address = fields.Nested(AddressIn, required=True)
+    payment_method = fields.String(required=True, metadata={
+        "description": "Only 'cod' (cash on delivery) for now; online methods come with the payments issue"})
+    note = fields.String(load_default="", metadata={"description": "A note to the seller(s)"})
+
+
+class CheckoutOrderOut(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    shop_id = fields.Integer()
+    total_vnd = fields.Integer()
+    status = fields.String()
+
+
+class PaymentOut(Schema):
+    method = fields.String()
+    status = fields.String(metadata={"description": "due_on_delivery (COD) or awaiting_payment"})
+    amount_vnd = fields.Integer()
+    due_at = UtcDateTime(allow_none=True, metadata={"description": "Online methods: unpaid orders expire then"})
+
+
+class CheckoutOut(Schema):
+    checkout_id = fields.Integer()
+    orders = fields.List(fields.Nested(CheckoutOrderOut))
+    amount_vnd = fields.Integer(metadata={"description": "Every order's goods and delivery: the amount to pay"})
+    payment = fields.Nested(PaymentOut)
+
+
+class OrderShopOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class AddressOut(Schema):
+    recipient = fields.String()
+    phone = fields.String()
+    province_code = fields.Integer()
+    ward_code = fields.Integer()
+    street = fields.String()
+    full = fields.String()
+
+
+class OrderLineOut(Schema):
+    id = fields.Integer()
+    variant_id = fields.Integer(allow_none=True)
+    product_id = fields.Integer(allow_none=True)
+    product_title = fields.String()
+    variant_name = fields.String()
+    unit = fields.String()
+    unit_price_vnd = fields.Integer()
+    quantity = fields.Integer()
+    line_total_vnd = fields.Integer()
+
+
+class OrderEventOut(Schema):
+    at = UtcDateTime()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    label = fields.String()
+    actor_role = fields.String(metadata={"description": "buyer, seller or system"})
+    note = fields.String()
+
+
+class OrderOut(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    status = fields.String(metadata={"description": ", ".join(STATUSES)})
+    status_label = fields.String()
+    payment_method = fields.String()
+    payment_status = fields.String(metadata={"description": "unpaid or paid"})
+    payment_due_at = UtcDateTime(allow_none=True)
+    shop = fields.Nested(OrderShopOut)
+    buyer_name = fields.String()
+    address = fields.Nested(AddressOut)
+    note = fields.String()
+    lines = fields.List(fields.Nested(OrderLineOut))
+    subtotal_vnd = fields.Integer()
+    shipping_fee_vnd = fields.Integer()
+    total_vnd = fields.Integer()
+    carrier = fields.String(allow_none=True)
+    tracking = fields.String(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+    timeline = fields.List(fields.Nested(OrderEventOut))
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+OrderPage = Schema.from_dict({
+    "items": fields.List(fields.Nested(OrderOut)), "total": fields.Integer(), "page": fields.Integer(),
+    "per_page": fields.Integer(),
+}, name="OrderPage")
+
+SellerOrderPage = Schema.from_dict({
+    "items": fields.List(fields.Nested(OrderOut)), "total": fields.Integer(), "page": fields.Integer(),
+    "per_page": fields.Integer(),
+    "counts": fields.Dict(keys=fields.String(), values=fields.Integer(),
+                          metadata={"description": "Orders in each status (whatever the status filter)"}),
+}, name="SellerOrderPage")
+
+
+class SellerOrderArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    shop_id = fields.Integer(validate=validate.Range(min=1, max=MAX_DB_ID))
+
+
+class LookupArgs(Schema):
+    code = fields.String(required=True, validate=validate.Length(max=20), metadata={"example": "CQ-7K3F9A"})
+    phone = fields.String(required=True, validate=validate.Length(max=30))
+
+
+class ShipIn(Schema):
+    carrier = fields.String(required=True, metadata={"example": "Viettel Post"})
+    tracking = fields.String(load_default="", metadata={"description": "Tracking number or a note"})
+
+
+class SellerCancelIn(Schema):
+    reason = fields.String(required=True)
+
+
+class BuyerCancelIn(Schema):
+    reason = fields.String(load_default="")
+
+
+def order_body(order: Order) -> dict:
+    return {
+        "id": order.id, "code": order.code, "status": order.status,
+        "status_label": services.status_label(order.status), "payment_method": order.payment_method,
+        "payment_status": order.payment_status, "payment_due_at": order.payment_due_at,
+        "shop": {"id": order.shop_id, "name": order.shop_name}, "buyer_name": order.checkout.buyer_name,
+        "address": {"recipient": order.recipient, "phone": order.phone, "province_code": order.province_code,
+                    "ward_code": order.ward_code, "street": order.street, "full": order.full_address},
+        "note": order.note,
+        "lines": [{"id": line.id, "variant_id": line.variant_id, "product_id": line.product_id,
+                   "product_title": line.product_title, "variant_name": line.variant_name, "unit": line.unit,
+                   "unit_price_vnd": line.unit_price_vnd, "quantity": line.quantity,
+                   "line_total_vnd": line.line_total_vnd} for line in order.lines],
+        "subtotal_vnd": order.subtotal_vnd, "shipping_fee_vnd": order.shipping_fee_vnd, "total_vnd": order.total_vnd,
+        "carrier": order.carrier, "tracking": order.tracking, "cancel_reason": order.cancel_reason,
+        "timeline": [{"at": e.created_at, "from_status": e.from_status, "to_status": e.to_status,
+                      "label": services.status_label(e.to_status), "actor_role": e.actor_role, "note": e.note}
+                     for e in order.events],
+        "created_at": order.created_at, "updated_at": order.updated_at,
+    }
+
+
+# --- buyer ------------------------------------------------------------------------------
+
+@blp.post("/checkout")
+@blp.arguments(CartHeaders, location="headers")
+@blp.arguments(CheckoutIn)
+@blp.response(201, CheckoutOut)
+@blp.doc(security=CART_SECURITY)
+def checkout(headers, data):
+    """Place the cart's orders: one per shop, one amount to pay. Anyone with a cart: a signed-in buyer
+    (Bearer) or a guest (X-Cart-Token; name and phone in the address are enough). Prices, delivery fees and
+    totals come from the server; a cart that changed since it was filled (price, stock, product withdrawn)
+    is refused with 409 and each line's problem in `errors`, and a sold-out line rolls everything back."""
+    owner = api_cart_owner(headers) or CartOwner()
+    placed = services.place_checkout(owner, user=current_api_user(), address=data["address"],
+                                     payment_method=data["payment_method"], note=data["note"])
+    return {
+        "checkout_id": placed.id,
+        "orders": [{"id": o.id, "code": o.code, "shop_id": o.shop_id, "total_vnd": o.total_vnd, "status": o.status}
+                   for o in placed.orders],
+        "amount_vnd": placed.amount_vnd,
+        "payment": services.payment_summary(placed),
+    }
+
+
+@blp.get("/orders")
+@token_required
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, OrderPage)
+@blp.doc(security=BEARER)
+def list_orders(args):
+    """The signed-in buyer's orders, newest first."""
+    orders, total = services.buyer_orders(current_api_user(), args["page"], args["per_page"])
+    return page_body([order_body(o) for o in orders], total, args)
+
+
+def _lookup_rate() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@blp.get("/orders/lookup")
+@blp.arguments(LookupArgs, location="query")
+@blp.response(200, OrderOut)
+@limiter.limit(_lookup_rate)
+def lookup_order(args):
+    """A guest's order, found by its code and the phone number given at checkout (rate-limited). Anyone."""
+    return order_body(services.find_order(args["code"], args["phone"]))
+
+
+@blp.get("/orders/<id:order_id>")
+@token_required
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def get_order(order_id: int):
+    """One of the signed-in buyer's orders with its lines and timeline (another's is 404)."""
+    return order_body(services.get_buyer_order(current_api_user(), order_id))
+
+
+@blp.post("/orders/<id:order_id>/cancel")
+@token_required
+@blp.arguments(BuyerCancelIn)
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def cancel_order(data, order_id: int):
+    """The buyer cancels an order the seller has not confirmed yet; its stock goes back on sale."""
+    user = current_api_user()
+    order = services.get_buyer_order(user, order_id)
+    return order_body(services.cancel_by_buyer(order, user, data["reason"]))
+
+
+@blp.post("/orders/<id:order_id>/complete")
+@token_required
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def complete_order(order_id: int):
+    """The buyer confirms a delivered order is received and all right."""
+    user = current_api_user()
+    return order_body(services.complete_order(services.get_buyer_order(user, order_id), user))
+
+
+# --- seller -----------------------------------------------------------------------------
+
+@blp.get("/seller/orders")
+@token_required
+@blp.arguments(SellerOrderArgs, location="query")
+@blp.response(200, SellerOrderPage)
+@blp.doc(security=BEARER)
+def seller_orders(args):
+    """Orders of the shops the caller runs (owner or manager), newest first, with counts per status."""
+    orders, total, counts = services.seller_orders(current_api_user(), status=args.get("status"),
+                                                   shop_id=args.get("shop_id"), page=args["page"],
+                                                   per_page=args["per_page"])
+    return {**page_body([order_body(o) for o in orders], total, args), "counts": counts}
+
+
+@blp.get("/seller/orders/<id:order_id>")
+@token_required
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def seller_order(order_id: int):
+    """One order of a shop the caller runs (any other is 404)."""
+    return order_body(services.get_seller_order(current_api_user(), order_id))
+
+
+@blp.post("/seller/orders/<id:order_id>/confirm")
+@token_required
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def confirm(order_id: int):
+    """The shop accepts the order (COD orders when placed, online ones once paid)."""
+    user = current_api_user()
+    return order_body(services.confirm_order(services.get_seller_order(user, order_id), user))
+
+
+@blp.post("/seller/orders/<id:order_id>/ship")
+@token_required
+@blp.arguments(ShipIn)
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def ship(data, order_id: int):
+    """The shop handed a confirmed order to a carrier; the buyer sees the carrier and tracking."""
+    user = current_api_user()
+    order = services.get_seller_order(user, order_id)
+    return order_body(services.ship_order(order, user, data["carrier"], data["tracking"]))
+
+
+@blp.post("/seller/orders/<id:order_id>/deliver")
+@token_required
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def deliver(order_id: int):
+    """The order reached the buyer (for cash on delivery: the cash was collected, so it is paid)."""
+    user = current_api_user()
+    return order_body(services.deliver_order(services.get_seller_order(user, order_id), user))
+
+
+@blp.post("/seller/orders/<id:order_id>/cancel")
+@token_required
+@blp.arguments(SellerCancelIn)
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def seller_cancel(data, order_id: int):
+    """The shop cancels an order not yet shipped, telling the buyer why; its stock goes back on sale."""
+    user = current_api_user()
+    order = services.get_seller_order(user, order_id)
+    return order_body(services.cancel_by_seller(order, user, data["reason"]))

@@ -1,0 +1,486 @@
+"""Checkout, stock and the life of an order, for the JSON API and the web pages alike.
+
+The life of an order. `status` says where the order stands and who acts next; `payment_status`
+(unpaid/paid) only records whether the money has arrived. Keeping the two apart lets cash on delivery
+follow the same road as an online payment without pretending it was paid first:
+
+    online:  awaiting_payment --(payment recorded)--> paid --seller--> confirmed
+    COD:     placed ------------------------------------seller--> confirmed
+    then:    confirmed --seller: carrier, tracking--> shipped --seller--> delivered --buyer--> completed
+
+A COD order starts as `placed` and becomes `payment_status = paid` when it is delivered (the cash was
+collected at the door); an online order is `paid` before the seller sees it as something to confirm.
+The buyer may cancel before confirmation; the seller may cancel until shipping, with a reason; an
+online order not paid by its deadline is cancelled by `flask orders expire`. TRANSITIONS is the whole
+table: any other move is a Conflict (409). Each move is a conditional UPDATE on the current status
+(two clicks, or a seller and a cron job at once, cannot both succeed), and is recorded as an OrderEvent,
+which the buyer sees as the order's timeline.
+
+Stock is taken when the order is placed, in the same transaction, by
+`UPDATE variant SET stock = stock - :n WHERE id = :id AND stock >= :n` for each variant in id order
+(one row or sold out, and the whole checkout rolls back); it is given back when an order is cancelled.
+
+Functions for pages (they flush; the request commits once):
+
+    place_checkout(owner, user=..., address={recipient, phone, province_code, ward_code, street},
+                   payment_method="cod", note="") -> Checkout      one order per shop, one amount to pay
+    payment_summary(checkout) -> dict                                what to show on the "thank you" page
+    buyer_orders(user, page, per_page) -> (orders, total)            get_buyer_order(user, order_id)
+    find_order(code, phone) -> Order                                 a guest's order, by code and phone
+    cancel_by_buyer(order, user_or_None, reason)  complete_order(order, user_or_None)
+        (the caller has found the order with get_buyer_order or find_order: that is the permission check)
+    seller_orders(user, status=None, shop_id=None, page, per_page) -> (orders, total, counts per status)
+    get_seller_order(user, order_id)
+    confirm_order(order, user)  ship_order(order, user, carrier, tracking)  deliver_order(order, user)
+    cancel_by_seller(order, user, reason)
+    record_payment(checkout)          for the payments issue: the money for an online checkout arrived
+    due_unpaid_order_ids(now), expire_order(order_id, now) -> bool     used by `flask orders expire`
+    status_label(status) -> str       the Vietnamese (or English) name of a status
+
+After the commit, each shop's members with an e-mail address get a "new order" mail; every member
+gets an in-app Notification in the same transaction as the order.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..accounts.models import User
+from ..accounts.services import normalize_phone
+from ..cart.services import CartOwner, CartReview, clear, find_cart, review
+from ..catalog.models import Variant
+from ..errors import Conflict, DomainError, NotFound, PermissionDenied
+from ..extensions import db
+from ..search.sync import queue_products
+from ..shops.locations import check_location
+from ..shops.models import ShopMember
+from ..shops.services import require_role
+from ..side_effects import after_commit, send_mail
+from ..utils import clean_text, format_vnd, parse_id, utcnow
+from .models import (
+    AWAITING_PAYMENT,
+    CANCELLED,
+    COD,
+    COMPLETED,
+    CONFIRMED,
+    DELIVERED,
+    PAID,
+    PAYMENT_RECEIVED,
+    PLACED,
+    SHIPPED,
+    STATUSES,
+    UNPAID,
+    Checkout,
+    Notification,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
+
+BUYER, SELLER, SYSTEM = "buyer", "seller", "system"
+
+# (from, to) -> who may make that move. Nothing else is allowed.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (AWAITING_PAYMENT, PAID): frozenset({SYSTEM}),
+    (AWAITING_PAYMENT, CANCELLED): frozenset({BUYER, SELLER, SYSTEM}),
+    (PAID, CONFIRMED): frozenset({SELLER}),
+    (PAID, CANCELLED): frozenset({BUYER, SELLER}),
+    (PLACED, CONFIRMED): frozenset({SELLER}),
+    (PLACED, CANCELLED): frozenset({BUYER, SELLER}),
+    (CONFIRMED, SHIPPED): frozenset({SELLER}),
+    (CONFIRMED, CANCELLED): frozenset({SELLER}),
+    (SHIPPED, DELIVERED): frozenset({SELLER}),
+    (DELIVERED, COMPLETED): frozenset({BUYER, SYSTEM}),
+}
+
+STATUS_LABELS = {
+    AWAITING_PAYMENT: _l("Chờ thanh toán"),
+    PLACED: _l("Chờ người bán xác nhận"),
+    PAID: _l("Đã thanh toán, chờ người bán xác nhận"),
+    CONFIRMED: _l("Người bán đã xác nhận"),
+    SHIPPED: _l("Đang giao hàng"),
+    DELIVERED: _l("Đã giao hàng"),
+    COMPLETED: _l("Hoàn tất"),
+    CANCELLED: _l("Đã huỷ"),
+}
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
+CODE_LENGTH = 6
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+# --- checkout -----------------------------------------------------------------------
+
+@dataclass
+class Address:
+    recipient: str
+    phone: str
+    province_code: int
+    ward_code: int
+    street: str
+
+
+def clean_address(data: dict | None) -> Address:
+    """Errors name the field as `address.<name>`, the way the API's body nests it."""
+    data = data or {}
+    recipient = clean_text(data.get("recipient"))
+    if not recipient:
+        raise DomainError(_("Vui lòng nhập tên người nhận."), "address.recipient")
+    if len(recipient) > 100:
+        raise DomainError(_("Tên người nhận tối đa 100 ký tự."), "address.recipient")
+    try:
+        phone = normalize_phone(data.get("phone") or "", mobile=False)
+    except DomainError as error:
+        raise DomainError(error.message, "address.phone") from None
+    try:
+        province, ward = check_location(data.get("province_code"), data.get("ward_code"))
+    except DomainError as error:
+        raise DomainError(error.message, f"address.{error.field}") from None
+    street = clean_text(data.get("street"))
+    if not street:
+        raise DomainError(_("Vui lòng nhập số nhà, đường, ấp."), "address.street")
+    if len(street) > 255:
+        raise DomainError(_("Địa chỉ tối đa 255 ký tự."), "address.street")
+    return Address(recipient, phone, int(province.code), int(ward.code), street)
+
+
+def enabled_payment_methods() -> tuple[str, ...]:
+    return tuple(current_app.config["PAYMENT_METHODS"])
+
+
+def _clean_payment_method(method) -> str:
+    if method not in enabled_payment_methods():
+        raise DomainError(_("Hình thức thanh toán này chưa được hỗ trợ. Hiện chỉ nhận thanh toán khi nhận hàng "
+                            "(COD)."), "payment_method")
+    return method
+
+
+def _new_codes(count: int) -> list[str]:
+    """Short codes a buyer can read out; the unique column is the guarantee, this only avoids using it."""
+    codes: list[str] = []
+    while len(codes) < count:
+        code = "CQ-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if code not in codes and db.session.scalar(select(Order.id).where(Order.code == code)) is None:
+            codes.append(code)
+    return codes
+
+
+def _take_stock(cart_review: CartReview) -> None:
+    """The stock of every line, in variant id order (two checkouts never wait on each other in a circle).
+    The conditional update is the only check that counts: the review read the stock a moment ago."""
+    table = Variant.__table__
+    for line in sorted(cart_review.lines, key=lambda line: line.variant.id):
+        quantity = line.item.quantity
+        result = db.session.execute(
+            table.update().where(table.c.id == line.variant.id, table.c.stock >= quantity)
+            .values(stock=table.c.stock - quantity)
+        )
+        db.session.expire(line.variant, ["stock"])
+        if result.rowcount != 1:
+            label = f"{line.item.product_title} – {line.item.variant_name}"
+            raise Conflict(_("“%(item)s” vừa hết hàng, chỉ còn %(n)d. Đơn hàng chưa được đặt.",
+                             item=label, n=line.variant.stock),
+                           errors={f"items.{line.item.id}": [_("“%(item)s” vừa hết hàng.", item=label)]})
+    queue_products(db.session, {line.product.id for line in cart_review.lines})
+
+
+def place_checkout(owner: CartOwner, *, user: User | None, address: dict, payment_method: str,
+                   note: str = "") -> Checkout:
+    """Turn the owner's cart into one order per shop. Prices, fees and totals come from the database,
+    never from the client; a cart with any problem (a price changed since it was added, not enough
+    stock, a product no longer sold) is refused with each line's problem, so nothing is charged that
+    the buyer has not seen. On any error nothing is written: the caller rolls back."""
+    cart = find_cart(owner)
+    cart_review = review(cart)
+    if not cart_review.lines:
+        raise DomainError(_("Giỏ hàng của bạn đang trống."), "cart")
+    where = clean_address(address)
+    payment_method = _clean_payment_method(payment_method)
+    note = clean_text(note)
+    if len(note) > 1000:
+        raise DomainError(_("Lời nhắn tối đa 1.000 ký tự."), "note")
+    if cart_review.has_problems:
+        raise Conflict(_("Giỏ hàng đã thay đổi từ lúc bạn thêm hàng. Vui lòng xem lại trước khi đặt."),
+                       errors=cart_review.problems_by_field())
+
+    _take_stock(cart_review)
+
+    now = utcnow()
+    online = payment_method != COD
+    due_at = now + timedelta(minutes=current_app.config["PAYMENT_TIMEOUT_MINUTES"]) if online else None
+    status = AWAITING_PAYMENT if online else PLACED
+    checkout = Checkout(user_id=user.id if user else None, buyer_name=where.recipient, buyer_phone=where.phone,
+                        payment_method=payment_method, amount_vnd=cart_review.amount_vnd, payment_due_at=due_at,
+                        created_at=now)
+    db.session.add(checkout)
+    codes = _new_codes(len(cart_review.groups))
+    for group, code in zip(cart_review.groups, codes, strict=True):
+        order = Order(
+            code=code, checkout=checkout, shop_id=group.shop.id, shop_name=group.shop.name,
+            user_id=checkout.user_id, status=status, payment_method=payment_method, payment_status=UNPAID,
+            payment_due_at=due_at, recipient=where.recipient, phone=where.phone,
+            province_code=where.province_code, ward_code=where.ward_code, street=where.street, note=note,
+            subtotal_vnd=group.subtotal_vnd, shipping_fee_vnd=group.shipping_fee_vnd, total_vnd=group.total_vnd,
+            created_at=now, updated_at=now,
+        )
+        for line in group.lines:
+            order.lines.append(OrderLine(
+                variant_id=line.variant.id, product_id=line.product.id, product_title=line.product.title,
+                variant_name=line.variant.name, unit=line.product.unit, unit_price_vnd=line.unit_price_vnd,
+                quantity=line.item.quantity, line_total_vnd=line.line_total_vnd,
+            ))
+        order.events.append(OrderEvent(actor_id=checkout.user_id, actor_role=BUYER, from_status=None,
+                                       to_status=status, note=note, created_at=now))
+        db.session.add(order)
+    clear(cart)
+    db.session.flush()
+    for order in checkout.orders:
+        _announce_new_order(order)
+    return checkout
+
+
+def payment_summary(checkout: Checkout) -> dict:
+    """How the checkout is to be paid. The instructions for online methods come with the payments issue."""
+    cod = checkout.payment_method == COD
+    return {
+        "method": checkout.payment_method,
+        "status": "due_on_delivery" if cod else AWAITING_PAYMENT,
+        "amount_vnd": checkout.amount_vnd,
+        "due_at": checkout.payment_due_at,
+    }
+
+
+def _announce_new_order(order: Order) -> None:
+    members = db.session.scalars(
+        select(ShopMember).where(ShopMember.shop_id == order.shop_id).options(selectinload(ShopMember.user))
+    ).all()
+    message = _("Đơn hàng mới %(code)s: %(total)s, giao đến %(name)s.", code=order.code,
+                total=format_vnd(order.total_vnd), name=order.recipient)
+    for member in members:
+        db.session.add(Notification(user_id=member.user_id, order_id=order.id, kind="new_order", message=message))
+    recipients = sorted({m.user.email for m in members if m.user.email})
+    if recipients:
+        lines = "\n".join(f"- {line.product_title} ({line.variant_name}) × {line.quantity}: "
+                          f"{format_vnd(line.line_total_vnd)}" for line in order.lines)
+        body = _("Gian hàng %(shop)s có đơn hàng mới %(code)s.", shop=order.shop_name, code=order.code) + "\n\n" \
+            + lines + "\n" + _("Phí giao hàng: %(fee)s", fee=format_vnd(order.shipping_fee_vnd)) + "\n" \
+            + _("Tổng cộng: %(total)s", total=format_vnd(order.total_vnd)) + "\n" \
+            + _("Giao đến: %(name)s, %(phone)s, %(address)s", name=order.recipient, phone=order.phone,
+                address=order.full_address) + "\n"
+        if order.note:
+            body += _("Lời nhắn: %(note)s", note=order.note) + "\n"
+        after_commit(send_mail, _("Đơn hàng mới %(code)s", code=order.code), recipients, body)
+
+
+# --- moving an order ------------------------------------------------------------------
+
+def _move(order: Order, to: str, *, role: str, actor: User | None, note: str = "", **changes) -> bool:
+    """The conditional UPDATE: it moves the order only if it is still where we saw it. Returns whether
+    it did; stock goes back in the same transaction when the order is cancelled."""
+    from_status = order.status
+    values = {"status": to, "updated_at": utcnow(), **changes}
+    result = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == from_status).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.expire(order)
+        return False
+    for key, value in values.items():
+        set_committed_value(order, key, value)
+    db.session.add(OrderEvent(order_id=order.id, actor_id=actor.id if actor else None, actor_role=role,
+                              from_status=from_status, to_status=to, note=note))
+    if to == CANCELLED:
+        _give_back_stock(order)
+    db.session.flush()
+    return True
+
+
+def _give_back_stock(order: Order) -> None:
+    table = Variant.__table__
+    lines = sorted((line for line in order.lines if line.variant_id is not None), key=lambda line: line.variant_id)
+    for line in lines:
+        db.session.execute(table.update().where(table.c.id == line.variant_id)
+                           .values(stock=table.c.stock + line.quantity))
+        variant = db.session.identity_map.get(db.session.identity_key(Variant, line.variant_id))
+        if variant is not None:
+            db.session.expire(variant, ["stock"])
+    queue_products(db.session, {line.product_id for line in lines if line.product_id is not None})
+
+
+def transition(order: Order, to: str, *, role: str, actor: User | None, note: str = "", **changes) -> Order:
+    if to not in STATUSES or (order.status, to) not in TRANSITIONS:
+        raise Conflict(_("Đơn %(code)s đang ở trạng thái “%(now)s”, không thể chuyển sang “%(to)s”.",
+                         code=order.code, now=status_label(order.status), to=status_label(to)))
+    if role not in TRANSITIONS[(order.status, to)]:
+        raise PermissionDenied(_("Bạn không thể chuyển đơn %(code)s sang “%(to)s”.", code=order.code,
+                                 to=status_label(to)))
+    if not _move(order, to, role=role, actor=actor, note=note, **changes):
+        raise Conflict(_("Đơn %(code)s vừa được cập nhật ở nơi khác. Vui lòng tải lại.", code=order.code))
+    return order
+
+
+def _clean_reason(reason, *, required: bool) -> str:
+    reason = clean_text(reason)
+    if required and len(reason) < 3:
+        raise DomainError(_("Vui lòng cho người mua biết lý do huỷ đơn."), "reason")
+    if len(reason) > 500:
+        raise DomainError(_("Lý do tối đa 500 ký tự."), "reason")
+    return reason
+
+
+# --- the buyer's side -----------------------------------------------------------------
+
+def _with_details(query):
+    return query.options(selectinload(Order.lines), selectinload(Order.events), selectinload(Order.checkout))
+
+
+def buyer_orders(user: User, page: int = 1, per_page: int = 20) -> tuple[list[Order], int]:
+    query = select(Order).where(Order.user_id == user.id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    orders = db.session.scalars(_with_details(query).order_by(Order.created_at.desc(), Order.id.desc())
+                                .offset((page - 1) * per_page).limit(per_page)).all()
+    return list(orders), total
+
+
+def get_buyer_order(user: User | None, order_id) -> Order:
+    """Only the buyer's own: someone else's order is "not found", so its existence is not revealed."""
+    order_id = parse_id(order_id)
+    order = db.session.scalar(_with_details(select(Order).where(Order.id == order_id))) if order_id else None
+    if order is None or user is None or order.user_id != user.id:
+        raise NotFound(_("Không tìm thấy đơn hàng."))
+    return order
+
+
+def find_order(code: str | None, phone: str | None) -> Order:
+    """A guest's order: its code and the phone given at checkout, both needed."""
+    code = (code or "").strip().upper()
+    if code and not code.startswith("CQ-"):
+        code = "CQ-" + code
+    try:
+        phone = normalize_phone(phone or "", mobile=False)
+    except DomainError:
+        phone = None
+    order = db.session.scalar(_with_details(select(Order).where(Order.code == code))) if code and phone else None
+    if order is None or phone not in (order.phone, order.checkout.buyer_phone):
+        raise NotFound(_("Không tìm thấy đơn hàng với mã và số điện thoại này."))
+    return order
+
+
+def cancel_by_buyer(order: Order, actor: User | None, reason: str = "") -> Order:
+    reason = _clean_reason(reason, required=False)
+    return transition(order, CANCELLED, role=BUYER, actor=actor, note=reason, cancel_reason=reason or None)
+
+
+def complete_order(order: Order, actor: User | None) -> Order:
+    return transition(order, COMPLETED, role=BUYER, actor=actor)
+
+
+# --- the seller's side ----------------------------------------------------------------
+
+def _member_shop_ids(user: User):
+    return select(ShopMember.shop_id).where(ShopMember.user_id == user.id)
+
+
+def seller_orders(user: User, *, status: str | None = None, shop_id: int | None = None, page: int = 1,
+                  per_page: int = 20) -> tuple[list[Order], int, dict[str, int]]:
+    """The inbox: orders of the shops the user runs, newest first, and how many there are in each status."""
+    scope = select(Order).where(Order.shop_id.in_(_member_shop_ids(user)))
+    if shop_id is not None:
+        scope = scope.where(Order.shop_id == shop_id)
+    counts = {s: 0 for s in STATUSES}
+    counts.update(_count_by_status(scope))
+    query = scope.where(Order.status == status) if status else scope
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    orders = db.session.scalars(_with_details(query).order_by(Order.created_at.desc(), Order.id.desc())
+                                .offset((page - 1) * per_page).limit(per_page)).all()
+    return list(orders), total, counts
+
+
+def _count_by_status(scope) -> dict[str, int]:
+    sub = scope.subquery()
+    return dict(db.session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)).all())
+
+
+def get_seller_order(user: User, order_id) -> Order:
+    """An order of one of the user's shops; any other is "not found"."""
+    order_id = parse_id(order_id)
+    order = db.session.scalar(_with_details(
+        select(Order).where(Order.id == order_id, Order.shop_id.in_(_member_shop_ids(user))))) if order_id else None
+    if order is None:
+        raise NotFound(_("Không tìm thấy đơn hàng."))
+    return order
+
+
+def confirm_order(order: Order, actor: User) -> Order:
+    require_role(actor, order.shop)
+    return transition(order, CONFIRMED, role=SELLER, actor=actor)
+
+
+def ship_order(order: Order, actor: User, carrier: str, tracking: str = "") -> Order:
+    require_role(actor, order.shop)
+    carrier, tracking = clean_text(carrier), clean_text(tracking)
+    if not carrier:
+        raise DomainError(_("Vui lòng cho biết đơn vị giao hàng."), "carrier")
+    if len(carrier) > 100:
+        raise DomainError(_("Tên đơn vị giao hàng tối đa 100 ký tự."), "carrier")
+    if len(tracking) > 200:
+        raise DomainError(_("Mã vận đơn tối đa 200 ký tự."), "tracking")
+    note = f"{carrier}: {tracking}" if tracking else carrier
+    return transition(order, SHIPPED, role=SELLER, actor=actor, note=note, carrier=carrier, tracking=tracking or None)
+
+
+def deliver_order(order: Order, actor: User) -> Order:
+    """For cash on delivery, delivered means the cash was collected: the order is paid from then on."""
+    require_role(actor, order.shop)
+    changes = {"payment_status": PAYMENT_RECEIVED} if order.payment_method == COD else {}
+    return transition(order, DELIVERED, role=SELLER, actor=actor, **changes)
+
+
+def cancel_by_seller(order: Order, actor: User, reason: str) -> Order:
+    require_role(actor, order.shop)
+    reason = _clean_reason(reason, required=True)
+    return transition(order, CANCELLED, role=SELLER, actor=actor, note=reason, cancel_reason=reason)
+
+
+# --- payments and deadlines -------------------------------------------------------------
+
+def record_payment(checkout: Checkout) -> list[Order]:
+    """The money for an online checkout has arrived (the payments issue calls this from a verified
+    provider notification): its orders waiting for payment become paid, and go to their sellers."""
+    moved = []
+    for order in checkout.orders:
+        if order.status == AWAITING_PAYMENT:
+            moved.append(transition(order, PAID, role=SYSTEM, actor=None, payment_status=PAYMENT_RECEIVED))
+    return moved
+
+
+def due_unpaid_order_ids(now: datetime | None = None) -> list[int]:
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Order.id).where(Order.status == AWAITING_PAYMENT, Order.payment_due_at < now).order_by(Order.id)
+    ))
+
+
+def expire_order(order_id: int, now: datetime | None = None) -> bool:
+    """Cancel one unpaid order past its deadline and give its stock back. False when it is no longer
+    due (paid meanwhile, or already expired by another run): the conditional update sees to that."""
+    now = now or utcnow()
+    order = db.session.get(Order, order_id)
+    if order is None or order.status != AWAITING_PAYMENT or order.payment_due_at is None:
+        return False
+    due = order.payment_due_at if order.payment_due_at.tzinfo else order.payment_due_at.replace(tzinfo=now.tzinfo)
+    if due >= now:
+        return False
+    reason = _("Quá hạn thanh toán.")
+    return _move(order, CANCELLED, role=SYSTEM, actor=None, note=reason, cancel_reason=reason)
