@@ -108,12 +108,14 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .api import register_api
     from .catalog.seller_views import bp as seller_bp
+    from .cart.views import bp as cart_bp
     from .catalog.views import bp as catalog_bp
     from .media.views import bp as media_bp
+    from .orders.views import bp as orders_bp
     from .search.views import bp as search_bp
     from .shops.views import bp as shops_bp
 
-    for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp, search_bp):
+    for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp, search_bp, cart_bp, orders_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 
@@ -215,11 +217,15 @@ def _error_detail(error: HTTPException) -> str:
 def _register_templates(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from .cart.views import cart_count
     from .catalog.units import unit_label
+    from .orders.services import status_label
 
     app.jinja_env.filters["vnd"] = format_vnd
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["unit"] = unit_label
+    app.jinja_env.filters["order_status"] = status_label
+    app.jinja_env.globals["cart_count"] = cart_count
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["args_with"] = args_with
 

@@ -1,0 +1,77 @@
+"""The cart page: works for guests (a token in the browser session) and for signed-in buyers."""
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..errors import DomainError
+from . import services
+from .services import CartOwner
+
+bp = Blueprint("cart", __name__)
+
+
+def current_owner(create: bool = False) -> CartOwner | None:
+    """Whose cart this browser shows; a guest gets a token the first time they add something."""
+    if current_user.is_authenticated:
+        return CartOwner.for_user(current_user.id)
+    token = session.get(services.SESSION_KEY)
+    if token is None and create:
+        token = session[services.SESSION_KEY] = services.new_guest_token()
+    return CartOwner.for_guest(token) if token else None
+
+
+def current_review() -> services.CartReview:
+    owner = current_owner()
+    return services.review(services.find_cart(owner) if owner else None)
+
+
+def cart_count() -> int:
+    """For the header: how many items this browser's cart holds (no query for a guest without one)."""
+    owner = current_owner()
+    cart = services.find_cart(owner) if owner else None
+    return sum(item.quantity for item in cart.items) if cart else 0
+
+
+def _show(error: DomainError | None = None):
+    if error is not None:
+        flash(error.message, "error")
+    return render_template("cart/cart.html", review=current_review()), 422 if error else 200
+
+
+@bp.get("/cart")
+def show():
+    return _show()
+
+
+@bp.post("/cart/items")
+def add():
+    try:
+        services.add_item(current_owner(create=True), request.form.get("variant_id"), request.form.get("quantity"))
+    except DomainError as error:
+        return _show(error)
+    flash(_("Đã thêm vào giỏ hàng."), "success")
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/cart/items/<int:item_id>")
+def update(item_id: int):
+    owner = current_owner()
+    try:
+        if owner is None:
+            raise DomainError(_("Giỏ hàng của bạn đang trống."))
+        if request.form.get("remove"):
+            services.remove_item(owner, item_id)
+        else:
+            services.set_quantity(owner, item_id, request.form.get("quantity"))
+    except DomainError as error:
+        return _show(error)
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/cart/accept")
+def accept():
+    owner = current_owner()
+    if owner is not None:
+        services.accept_changes(owner)
+    return redirect(url_for("cart.show"))
