@@ -36,6 +36,7 @@ Functions for pages (they flush; the request commits once):
     record_payment(checkout)          for the payments issue: the money for an online checkout arrived
     due_unpaid_order_ids(now), expire_order(order_id, now) -> bool     used by `flask orders expire`
     status_label(status) -> str       the Vietnamese (or English) name of a status
+    notifications_for(user, unread_only=False, limit=20), mark_notifications_read(user)   the seller's bell
 
 After the commit, each shop's members with an e-mail address get a "new order" mail; every member
 gets an in-app Notification in the same transaction as the order.
@@ -46,6 +47,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -210,8 +212,9 @@ def place_checkout(owner: CartOwner, *, user: User | None, address: dict, paymen
     if len(note) > 1000:
         raise DomainError(_("Lời nhắn tối đa 1.000 ký tự."), "note")
     if cart_review.has_problems:
-        raise Conflict(_("Giỏ hàng đã thay đổi từ lúc bạn thêm hàng. Vui lòng xem lại trước khi đặt."),
-                       errors=cart_review.problems_by_field())
+        first = next(p.message for line in cart_review.lines for p in line.problems)
+        raise Conflict(_("Giỏ hàng đã thay đổi từ lúc bạn thêm hàng (%(first)s). Vui lòng xem lại trước khi đặt.",
+                         first=first), errors=cart_review.problems_by_field())
 
     _take_stock(cart_review)
 
@@ -261,6 +264,12 @@ def payment_summary(checkout: Checkout) -> dict:
 
 
 def _announce_new_order(order: Order) -> None:
+    """Sellers read these in Vietnamese, whatever language the buyer's app asked for."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        _announce_in_current_locale(order)
+
+
+def _announce_in_current_locale(order: Order) -> None:
     members = db.session.scalars(
         select(ShopMember).where(ShopMember.shop_id == order.shop_id).options(selectinload(ShopMember.user))
     ).all()
@@ -319,12 +328,15 @@ def _give_back_stock(order: Order) -> None:
 
 
 def transition(order: Order, to: str, *, role: str, actor: User | None, note: str = "", **changes) -> Order:
-    if to not in STATUSES or (order.status, to) not in TRANSITIONS:
-        raise Conflict(_("Đơn %(code)s đang ở trạng thái “%(now)s”, không thể chuyển sang “%(to)s”.",
-                         code=order.code, now=status_label(order.status), to=status_label(to)))
-    if role not in TRANSITIONS[(order.status, to)]:
+    """Move an order along TRANSITIONS. A move this role never makes is PermissionDenied (403); one it
+    makes, but not from the order's current status (the buyer cancelling a confirmed order), is a
+    Conflict (409), like any move that is not in the table."""
+    if not any(to == target and role in roles for (_from, target), roles in TRANSITIONS.items()):
         raise PermissionDenied(_("Bạn không thể chuyển đơn %(code)s sang “%(to)s”.", code=order.code,
                                  to=status_label(to)))
+    if role not in TRANSITIONS.get((order.status, to), ()):
+        raise Conflict(_("Đơn %(code)s đang ở trạng thái “%(now)s”, không thể chuyển sang “%(to)s”.",
+                         code=order.code, now=status_label(order.status), to=status_label(to)))
     if not _move(order, to, role=role, actor=actor, note=note, **changes):
         raise Conflict(_("Đơn %(code)s vừa được cập nhật ở nơi khác. Vui lòng tải lại.", code=order.code))
     return order
@@ -484,3 +496,19 @@ def expire_order(order_id: int, now: datetime | None = None) -> bool:
         return False
     reason = _("Quá hạn thanh toán.")
     return _move(order, CANCELLED, role=SYSTEM, actor=None, note=reason, cancel_reason=reason)
+
+
+# --- in-app notifications ---------------------------------------------------------------
+
+def notifications_for(user: User, *, unread_only: bool = False, limit: int = 20) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return list(db.session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
+                                   .limit(limit)))
+
+
+def mark_notifications_read(user: User) -> None:
+    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+                       .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.flush()

@@ -202,3 +202,47 @@ def test_order_history_survives_catalogue_edits_and_removed_variants(app, client
     (line,) = client.get(f"/api/v1/orders/{order_id}", headers=headers).json["lines"]
     assert line == {**line, "variant_id": None, "product_title": "Khô cá lóc", "variant_name": "1 kg",
                     "unit_price_vnd": 380_000, "quantity": 2, "line_total_vnd": 760_000}
+
+
+def test_the_sellers_mail_goes_after_the_commit_and_never_for_a_rollback(app, market):
+    from marketplace.cart.services import CartOwner, add_item, new_guest_token
+    from marketplace.extensions import db
+    from marketplace.orders.services import place_checkout
+
+    owner = CartOwner.for_guest(new_guest_token())
+    with app.app_context(), mail.record_messages() as outbox:
+        add_item(owner, variant(market, "shrimp"), 1)
+        db.session.commit()
+        place_checkout(owner, user=None, address=ADDRESS, payment_method="cod")
+        assert outbox == [], "nothing is sent while the order may still roll back"
+        db.session.rollback()
+        assert outbox == []
+        place_checkout(owner, user=None, address=ADDRESS, payment_method="cod")
+        db.session.commit()
+        assert [m.recipients for m in outbox] == [["ban0@example.vn"]]
+        assert "450.000" in outbox[0].body and ADDRESS["recipient"] in outbox[0].body
+    assert count(app, Order) == 1 and count(app, Notification) == 1
+
+
+def test_each_member_of_the_shop_sees_the_new_order_in_the_app(app, client, factory, market):
+    from marketplace.accounts.models import User
+    from marketplace.extensions import db
+    from marketplace.orders.services import mark_notifications_read, notifications_for
+    from marketplace.shops.models import Shop
+    from marketplace.shops.services import add_manager
+
+    helper = factory.user(name="Tổ công nghệ số", phone="0912000320")
+    with app.app_context():
+        owner = db.session.get(User, market["sellers"][1].id)
+        add_manager(db.session.get(Shop, market["shops"][1].id), owner, helper.login)
+        db.session.commit()
+    headers = fill(client, [(variant(market, "honey"), 1)])
+    code = _checkout(client, headers).json["orders"][0]["code"]
+    with app.app_context():
+        for user_id in (market["sellers"][1].id, helper.id):
+            (notice,) = notifications_for(db.session.get(User, user_id), unread_only=True)
+            assert code in notice.message and notice.kind == "new_order"
+        mark_notifications_read(db.session.get(User, helper.id))
+        db.session.commit()
+        assert notifications_for(db.session.get(User, helper.id), unread_only=True) == []
+        assert notifications_for(db.session.get(User, market["sellers"][0].id)) == []
