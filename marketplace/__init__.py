@@ -217,6 +217,7 @@ def _error_detail(error: HTTPException) -> str:
 def _register_templates(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from .accounts.services import display_phone
     from .cart.views import cart_count
     from .catalog.units import unit_label
     from .orders.services import status_label
@@ -225,6 +226,7 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["unit"] = unit_label
     app.jinja_env.filters["order_status"] = status_label
+    app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.globals["cart_count"] = cart_count
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["args_with"] = args_with

@@ -34,6 +34,9 @@ def load_demo(photos: bool = True) -> dict[str, int]:
             "name": spec["name"], "description": spec["description"], "province_code": spec["province_code"],
             "ward_code": spec["ward_code"], "address": spec["address"], "phone": spec["owner"][1],
             "zalo": spec["owner"][1],
+            # Delivery as small sellers charge it: most a flat fee, free for larger orders; a few nothing.
+            "shipping_fee_vnd": (30_000, 25_000, 0)[shop_index % 3] or None,
+            "free_shipping_from_vnd": (500_000, None, None)[shop_index % 3],
         })
         set_bank_account(shop, owner, *spec["bank"])
         colour = spec["colour"]
