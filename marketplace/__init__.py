@@ -107,8 +107,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .api import register_api
-    from .catalog.seller_views import bp as seller_bp
     from .cart.views import bp as cart_bp
+    from .catalog.seller_views import bp as seller_bp
     from .catalog.views import bp as catalog_bp
     from .media.views import bp as media_bp
     from .orders.views import bp as orders_bp
