@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations messages install install-dev bench-images bench-search clean
+.PHONY: run test lint translations messages install install-dev bench-images bench-search bench-checkout clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench-images: install-dev
 
 bench-search: install-dev
 	$(BIN)/python -m benchmarks.search
+
+bench-checkout: install-dev
+	$(BIN)/python -m benchmarks.checkout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

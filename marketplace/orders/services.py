@@ -181,19 +181,24 @@ def _take_stock(cart_review: CartReview) -> None:
     """The stock of every line, in variant id order (two checkouts never wait on each other in a circle).
     The conditional update is the only check that counts: the review read the stock a moment ago."""
     table = Variant.__table__
+    sold_out = set()
     for line in sorted(cart_review.lines, key=lambda line: line.variant.id):
         quantity = line.item.quantity
-        result = db.session.execute(
+        left = db.session.execute(
             table.update().where(table.c.id == line.variant.id, table.c.stock >= quantity)
-            .values(stock=table.c.stock - quantity)
-        )
+            .values(stock=table.c.stock - quantity).returning(table.c.stock)
+        ).scalar()
         db.session.expire(line.variant, ["stock"])
-        if result.rowcount != 1:
+        if left is None:
             label = f"{line.item.product_title} – {line.item.variant_name}"
             raise Conflict(_("“%(item)s” vừa hết hàng, chỉ còn %(n)d. Đơn hàng chưa được đặt.",
                              item=label, n=line.variant.stock),
                            errors={f"items.{line.item.id}": [_("“%(item)s” vừa hết hàng.", item=label)]})
-    queue_products(db.session, {line.product.id for line in cart_review.lines})
+        if left == 0:
+            sold_out.add(line.product.id)
+    # Search shows "in stock" per product: only a variant that ran out can change that. Re-indexing every
+    # product bought would make each checkout wait for a write to the index.
+    queue_products(db.session, sold_out)
 
 
 def place_checkout(owner: CartOwner, *, user: User | None, address: dict, payment_method: str,
@@ -318,13 +323,17 @@ def _move(order: Order, to: str, *, role: str, actor: User | None, note: str = "
 def _give_back_stock(order: Order) -> None:
     table = Variant.__table__
     lines = sorted((line for line in order.lines if line.variant_id is not None), key=lambda line: line.variant_id)
+    back_in_stock = set()
     for line in lines:
-        db.session.execute(table.update().where(table.c.id == line.variant_id)
-                           .values(stock=table.c.stock + line.quantity))
+        now_in_stock = db.session.execute(table.update().where(table.c.id == line.variant_id)
+                                          .values(stock=table.c.stock + line.quantity)
+                                          .returning(table.c.stock)).scalar()
         variant = db.session.identity_map.get(db.session.identity_key(Variant, line.variant_id))
         if variant is not None:
             db.session.expire(variant, ["stock"])
-    queue_products(db.session, {line.product_id for line in lines if line.product_id is not None})
+        if now_in_stock == line.quantity:  # it had run out: search shows it in stock again
+            back_in_stock.add(line.product_id)
+    queue_products(db.session, back_in_stock)
 
 
 def transition(order: Order, to: str, *, role: str, actor: User | None, note: str = "", **changes) -> Order:

@@ -27,6 +27,8 @@ PENDING = "search_pending"
 def changed_product_ids(session) -> set[int]:
     product_ids, shop_ids = set(), set()
     for obj in chain(session.new, session.dirty, session.deleted):
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue  # only a collection changed (a cart line added to a variant): the document is the same
         if isinstance(obj, Product):
             product_ids.add(obj.id)
         elif isinstance(obj, Variant):
