@@ -23,7 +23,8 @@ from whoosh.reading import TermNotFound
 K1 = 1.2
 ID_COLUMNS = ("province", "top_category", "in_stock")
 NUMBER_COLUMNS = ("price", "created", "ocop_stars")
-CACHE_POSTINGS = 4_000_000  # document numbers kept per generation: 16 MB of int32
+CACHE_POSTINGS = 6_000_000  # numbers kept from segments: about 40 MB with the columns
+MAX_VIEW_TERMS = 2_000
 
 
 def saturated(boost: float) -> float:
@@ -32,21 +33,58 @@ def saturated(boost: float) -> float:
     return boost * (K1 + 1) / (boost + K1)
 
 
-class IndexView:
-    """One generation of the index (a searcher) as arrays. Built lazily and thrown away when any
-    process commits; posting lists are read as queries ask for them and kept up to a budget."""
+class SegmentCache:
+    """Arrays read from index segments, kept across index generations.
 
-    def __init__(self, searcher):
+    Whoosh never changes a segment once written except to mark documents deleted (and the count
+    of deleted documents only grows), so an array read for (segment, deletions) stays true until
+    the segment is merged away. After a seller's edit only the new, small segment is read."""
+
+    def __init__(self, budget: int = CACHE_POSTINGS):
+        self._arrays: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._size = 0
+        self._budget = budget
+
+    def get(self, key: tuple, read) -> np.ndarray:
+        found = self._arrays.get(key)
+        if found is not None:
+            self._arrays.move_to_end(key)
+            return found
+        found = read()
+        self._arrays[key] = found
+        self._size += len(found)
+        while self._size > self._budget and len(self._arrays) > 1:
+            _, dropped = self._arrays.popitem(last=False)
+            self._size -= len(dropped)
+        return found
+
+    def retain(self, segment_ids: set) -> None:
+        """Forget the segments a merge has removed."""
+        for key in [key for key in self._arrays if key[0] not in segment_ids]:
+            self._size -= len(self._arrays.pop(key))
+
+
+class IndexView:
+    """One generation of the index (a searcher) as arrays: built when a query first needs it
+    after a commit, from segment arrays that the cache mostly already holds."""
+
+    def __init__(self, searcher, cache: SegmentCache):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
         self.count = self.reader.doc_count()
+        self._cache = cache
+        self.leaves = []  # (segment reader, first document number, segment id, deletions)
+        for leaf, offset in self.reader.leaf_readers():
+            segment = leaf.segment()
+            if segment is not None:
+                self.leaves.append((leaf, offset, segment.segment_id(), segment.deleted_count()))
+        cache.retain({segment_id for _, _, segment_id, _ in self.leaves})
         self.live = np.ones(self.size, dtype=bool)
-        if self.reader.has_deletions():
-            self.live[:] = False
-            self.live[np.fromiter(self.reader.all_doc_ids(), dtype=np.int64)] = True
-        self._postings: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._cached = 0
+        for leaf, offset, _, deletions in self.leaves:
+            if deletions:
+                self.live[offset + np.fromiter(leaf.deleted_docs_set, dtype=np.int64)] = False
+        self._postings: dict[tuple[str, str], np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._idf: dict[tuple[str, str], float] = {}
 
@@ -56,18 +94,16 @@ class IndexView:
         """Live document numbers holding this term, ascending."""
         key = (field, text)
         found = self._postings.get(key)
-        if found is not None:
-            self._postings.move_to_end(key)
-            return found
-        try:
-            found = np.fromiter(self.reader.postings(field, text).all_ids(), dtype=np.int32)
-        except TermNotFound:
-            found = np.empty(0, dtype=np.int32)
-        self._postings[key] = found
-        self._cached += len(found)
-        while self._cached > CACHE_POSTINGS and len(self._postings) > 1:
-            _, dropped = self._postings.popitem(last=False)
-            self._cached -= len(dropped)
+        if found is None:
+            parts = []
+            for leaf, offset, segment_id, deletions in self.leaves:
+                part = self._cache.get((segment_id, deletions, "postings", field, text),
+                                       lambda leaf=leaf: _read_postings(leaf, field, text))
+                parts.append(part + offset if offset else part)
+            found = parts[0] if len(parts) == 1 else np.concatenate(parts or [np.empty(0, dtype=np.int32)])
+            if len(self._postings) > MAX_VIEW_TERMS:
+                self._postings.clear()
+            self._postings[key] = found
         return found
 
     def mask(self, field: str, text: str) -> np.ndarray:
@@ -84,12 +120,9 @@ class IndexView:
 
     def column(self, name: str) -> np.ndarray:
         if name not in self._columns:
-            if not self.size:  # an empty index has no columns at all
-                return np.zeros(0, dtype=np.int64)
-            values = self.reader.column_reader(name, translate=True)
-            if name in ID_COLUMNS:  # stored as text ("96"), compared as numbers
-                values = (int(v) if v else 0 for v in values)
-            self._columns[name] = np.fromiter(values, dtype=np.int64, count=self.size)
+            parts = [self._cache.get((segment_id, 0, "column", name), lambda leaf=leaf: _read_column(leaf, name))
+                     for leaf, _, segment_id, _ in self.leaves]
+            self._columns[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         return self._columns[name]
 
     def frequency(self, field: str, text: str) -> int:
@@ -121,3 +154,17 @@ class IndexView:
     def facet_counts(self, matched: np.ndarray, column: str) -> dict[str, int]:
         values, counts = np.unique(self.column(column)[matched], return_counts=True)
         return {str(v): int(n) for v, n in zip(values.tolist(), counts.tolist(), strict=True)}
+
+
+def _read_postings(leaf, field: str, text: str) -> np.ndarray:
+    try:
+        return np.fromiter(leaf.postings(field, text).all_ids(), dtype=np.int32)
+    except TermNotFound:
+        return np.empty(0, dtype=np.int32)
+
+
+def _read_column(leaf, name: str) -> np.ndarray:
+    values = leaf.column_reader(name, translate=True)
+    if name in ID_COLUMNS:  # stored as text ("96"), compared as numbers
+        values = (int(v) if v else 0 for v in values)
+    return np.fromiter(values, dtype=np.int64, count=leaf.doc_count_all())

@@ -25,7 +25,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from .analysis import exact_analyzer, exact_words, folded_analyzer, pairs_analyzer, prepare, syllables
 from .backend import Hit, SearchBackend, SearchQuery, SearchResult
 from .highlight import highlight_title, snippet
-from .ranker import IndexView, saturated
+from .ranker import IndexView, SegmentCache, saturated
 
 # Where a word matches says how much it counts: the title most, then what the product is
 # (category) and who and where sells it (shop, place), then the description.
@@ -218,7 +218,9 @@ class WhooshBackend(SearchBackend):
         searcher = self._searcher()
         view = getattr(self._local, "view", None)
         if view is None or view.searcher is not searcher:
-            view = self._local.view = IndexView(searcher)
+            if getattr(self._local, "segments", None) is None:
+                self._local.segments = SegmentCache()
+            view = self._local.view = IndexView(searcher, self._local.segments)
         return view
 
     def search(self, query: SearchQuery) -> SearchResult:
