@@ -11,6 +11,7 @@ so the figures are the index's own; the database is not involved. Results replac
 
 import random
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -107,8 +108,19 @@ def run(size: int) -> dict:
         for query in queries()["plain"][:50]:
             backend.suggest(query.text[:-2])
         suggest_ms = (time.perf_counter() - start) * 1000 / 50
+        # A seller's edit commits a new index generation: the next search reopens the index
+        # and reads its columns and posting lists again.
+        edits, document = [], next(catalogue(1, seed=99))
+        for _ in range(5):
+            with backend.lock() as got:
+                assert got
+                backend.apply([document], [])
+            start = time.perf_counter()
+            backend.search(queries()["filtered + facets"][0])
+            edits.append((time.perf_counter() - start) * 1000)
     return {"size": size, "indexing_s": indexing, "index_mb": index_bytes / 1e6, "timings": timings,
-            "suggest_ms": suggest_ms}
+            "suggest_ms": suggest_ms, "after_edit_ms": statistics.median(edits),
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def write_results(rows: list[dict]) -> None:
@@ -134,6 +146,20 @@ def write_results(rows: list[dict]) -> None:
                     if n == 0 else "| | | ")
             lines.append(f"{head} | {kind} | {p50:.0f} ms | {p95:.0f} ms | {worst:.0f} ms |")
         lines.append(f"| | | | completions (suggest) | {row['suggest_ms']:.0f} ms (mean) | | |")
+        lines.append(f"| | | | first search after an edit | {row['after_edit_ms']:.0f} ms (median of 5) | | |")
+    lines += [
+        "",
+        f"Peak memory of the benchmark process: {max(row['rss_mb'] for row in rows):.0f} MB. "
+        "Whoosh stores the index (lexicon, posting lists, columns, stored fields); matching, filters, "
+        "facets and ranking run on numpy arrays (`marketplace/search/ranker.py`): each posting list a "
+        "query needs is read once per index generation, so a query is a few vectorised operations "
+        "instead of Whoosh's document-at-a-time matchers (which took 186 ms p50 / 281 ms p95 for "
+        "plain queries and 1.2 s p95 for typos at 100,000 products).",
+        "",
+        "What limits it: the worst cases are queries whose posting lists are read for the first time in "
+        "this generation, and the first search after any commit (a seller's edit), which reopens the index "
+        "and reads the columns again; bulk indexing is Whoosh's pure-Python writer.",
+    ]
     section = "\n".join(lines) + "\n"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
     pattern = re.compile(r"## Search \(.*?(?=\n## |\Z)", re.S)

@@ -6,24 +6,26 @@ Layout under the search folder (DATA_DIR/search):
     WRITER_LOCK      held by the one process writing (draining the queue or rebuilding)
 """
 
+import math
 import os
 import threading
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from html import escape
-from itertools import combinations
+from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import whoosh.index
-from whoosh import highlight, scoring, sorting
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.query import And, AndMaybe, Every, FuzzyTerm, Or, Prefix, Term
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import exact_analyzer, exact_words, folded_analyzer, pairs_analyzer, prepare, syllables
 from .backend import Hit, SearchBackend, SearchQuery, SearchResult
+from .highlight import highlight_title, snippet
+from .ranker import IndexView, SegmentCache, saturated
 
 # Where a word matches says how much it counts: the title most, then what the product is
 # (category) and who and where sells it (shop, place), then the description.
@@ -31,10 +33,9 @@ BOOSTS = {"title": 4.0, "category": 2.0, "shop": 2.0, "place": 1.5, "description
 SCORED_FIELDS = ("title", "category", "shop", "place")
 FUZZY_MIN_LENGTH = 5  # one edit on shorter Vietnamese syllables matches too many other words
 WIDEN_BELOW = 3  # results of the all-words query under which the search widens
-MAX_LOOSE_WORDS = 6  # 20 intersections at most; nobody types more on a phone
-# BM25F with little length normalisation on short fields: a longer, more precise title
-# ("Tôm khô Đất Mũi loại 1") should not lose to a short one for matching the same words.
-WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.2, shop_B=0.2, place_B=0.2, category_B=0.2, pairs_B=0.2)
+PAIRS_BOOST = 3.0
+MAX_COMPLETIONS_READ = 500  # terms of the lexicon looked at to complete the last word typed
+MAX_COMPLETIONS = 64  # the most common of them are completed
 FACETS = ("top_category", "province", "in_stock", "ocop_stars")
 
 
@@ -51,7 +52,7 @@ def make_schema() -> Schema:
         all=TEXT(analyzer=folded, phrase=False),
         # Adjacent title words as one term ("tom_kho"): the words in the order the buyer typed
         # them lift "Tôm khô Đất Mũi" above a title that merely contains "khô" and "tôm".
-        pairs=TEXT(analyzer=pairs_analyzer(), phrase=False, field_boost=3.0),
+        pairs=TEXT(analyzer=pairs_analyzer(), phrase=False, field_boost=PAIRS_BOOST),
         category_ids=KEYWORD(),
         top_category=ID(sortable=True),
         province=ID(sortable=True),
@@ -136,8 +137,7 @@ class WhooshBackend(SearchBackend):
         # and then keeps showing documents deleted since (seen with Whoosh-Reloaded 2.7.5).
         if searcher is not None:
             searcher.close()
-        self._local.searcher = index.searcher(weighting=WEIGHTING)
-        self._local.filter_cache = {}
+        self._local.searcher = index.searcher()
         return self._local.searcher
 
     def _close_local(self) -> None:
@@ -214,119 +214,130 @@ class WhooshBackend(SearchBackend):
 
     # --- reading ------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery) -> SearchResult:
+    def _view(self) -> IndexView:
         searcher = self._searcher()
-        sortedby, reverse = {
-            "price_asc": ("price", False), "price_desc": ("price", True), "newest": ("created", True),
-        }.get(query.sort, (None, False))
-        facets = sorting.Facets()
-        for name in FACETS:
-            facets.add_field(name, maptype=sorting.Count)
+        view = getattr(self._local, "view", None)
+        if view is None or view.searcher is not searcher:
+            if getattr(self._local, "segments", None) is None:
+                self._local.segments = SegmentCache()
+            view = self._local.view = IndexView(searcher, self._local.segments)
+        return view
 
-        allowed = self._filter(searcher, query)
-
-        def run(text_query):
-            return searcher.search_page(text_query, query.page, pagelen=query.per_page, filter=allowed,
-                                        sortedby=sortedby, reverse=reverse, groupedby=facets)
-
-        # Every word first: an intersection, cheap even on a large index. Only when that finds
-        # (almost) nothing, widen to "most words, one-letter typos allowed", ranked by how many match.
-        strict, loose = self._text_queries(query.text, searcher.reader())
-        page = run(strict)
-        if loose is not None and page.total < WIDEN_BELOW:
-            page = run(loose)
-        hits = [self._hit(hit, page.results) for hit in page]
-        counts = {name: {str(k): v for k, v in page.results.groups(name).items() if k is not None}
-                  for name in FACETS}
+    def search(self, query: SearchQuery) -> SearchResult:
+        view = self._view()
+        allowed = self._filter(view, query)
+        words = _split_glued_words(view.reader, syllables(query.text))
+        # Every word first. Only when that finds (almost) nothing, widen to "half the words or
+        # more, one-letter typos allowed on unknown words", ranked by how many match.
+        matched, scores, marked = self._all_words(view, query.text, words)
+        matched &= allowed
+        if words and np.count_nonzero(matched) < WIDEN_BELOW:
+            matched, scores, marked = self._most_words(view, query.text, words)
+            matched &= allowed
+        end = query.page * query.per_page
+        sortedby = {"price_asc": ("price", False), "price_desc": ("price", True), "newest": ("created", True)}
+        if query.sort in sortedby:
+            column, descending = sortedby[query.sort]
+            ranked = view.sort_by(matched, column, descending, end)
+        else:
+            ranked = view.top(matched, scores, end)
+        hits = [self._hit(view, int(docnum), float(scores[docnum]), marked if words else set())
+                for docnum in ranked[end - query.per_page:end]]
+        facets = {name: view.facet_counts(matched, name) for name in FACETS}
         # Offered when a word typed is in no document at all: a typo the other words hid.
-        suggestion = self._did_you_mean(searcher, query.text) if query.text else None
-        return SearchResult(total=page.total, hits=hits, facets=counts, suggestion=suggestion)
+        suggestion = self._did_you_mean(view.reader, query.text) if query.text else None
+        return SearchResult(total=int(np.count_nonzero(matched)), hits=hits, facets=facets, suggestion=suggestion)
 
-    def _text_queries(self, text: str, reader=None) -> tuple:
-        """(all words must match, most words may match) for this text; the second is None when the
-        first already says everything (no words)."""
-        words = syllables(text)
-        if reader is not None:
-            words = _split_glued_words(reader, words)
-        if not words:
-            return Every(), None
+    @staticmethod
+    def _bonus(view: IndexView, text: str, words: list[str], weights: list[float]) -> np.ndarray:
+        """Where the words are, beyond merely present: title first, then category, shop, place;
+        the diacritics typed ("má" over "mà"); the words side by side in the order typed."""
+        scores = np.zeros(view.size, dtype=np.float64)
+        for word, weight in zip(words, weights, strict=True):
+            for field in SCORED_FIELDS:
+                view.add_score(scores, field, word, weight * saturated(BOOSTS[field]))
+        for word in set(exact_words(text)):
+            view.add_score(scores, "title_exact", word, 0.8)
+        for a, b in zip(words, words[1:], strict=False):
+            view.add_score(scores, "pairs", f"{a}_{b}", saturated(PAIRS_BOOST))
+        return scores
+
+    @staticmethod
+    def _weights(words: list[str]) -> list[float]:
         # Vietnamese puts the thing first and what qualifies it after ("tôm khô | Cà Mau"):
         # the first words typed weigh a little more.
-        weights = [max(0.6, 1.0 - 0.1 * position) for position in range(len(words))]
-        # Where the words are, beyond merely present: title first, then category, shop, place;
-        # the diacritics typed ("má" over "mà"); the words side by side in the order typed.
-        bonus = [Term(field, word, boost=weight) for word, weight in zip(words, weights, strict=True)
-                 for field in SCORED_FIELDS]
-        bonus += [Term("title_exact", word, boost=0.8) for word in set(exact_words(text))]
-        bonus += [Term("pairs", f"{a}_{b}") for a, b in zip(words, words[1:], strict=False)]
+        return [max(0.6, 1.0 - 0.1 * position) for position in range(len(words))]
 
-        # Strict: every word in the product's own text (title, category, shop, place). One
-        # posting list per word, intersected: fast however large the catalogue.
-        required = [Term("all", word, boost=weight) for word, weight in zip(words, weights, strict=True)]
-        strict = AndMaybe(And(required) if len(required) > 1 else required[0], Or(bonus))
-
-        # Loose: half the words or more, one-letter typos allowed on longer unknown words,
-        # ranked by how many of the words match.
-        per_word = []
+    def _all_words(self, view: IndexView, text: str, words: list[str]):
+        """Every word in the product's own text (title, category, shop, place)."""
+        if not words:
+            return view.live.copy(), np.zeros(view.size), set()
+        weights = self._weights(words)
+        matched = view.live.copy()
+        for word in words:
+            matched &= view.mask("all", word)
+        scores = self._bonus(view, text, words, weights)
         for word, weight in zip(words, weights, strict=True):
-            options = [Term("all", word)]
+            view.add_score(scores, "all", word, weight)
+        return matched, scores, set(words)
+
+    def _most_words(self, view: IndexView, text: str, words: list[str]):
+        """Half of the words or more, one-letter typos allowed on longer unknown words; a product
+        scores each word it has once per choice of half the words that it satisfies (as an Or of
+        those intersections would), so matching more of the words ranks it higher."""
+        weights = self._weights(words)
+        marked = set(words)
+        count = np.zeros(view.size, dtype=np.int16)
+        word_scores = np.zeros(view.size, dtype=np.float64)
+        for word, weight in zip(words, weights, strict=True):
+            has_word = view.mask("all", word)
+            word_score = np.zeros(view.size, dtype=np.float64)
+            view.add_score(word_score, "all", word, weight)
             # Typos only where a word is unknown (expanding a known word costs a lexicon scan for
             # nothing), and not in codes: "st25" and "500g" are typed exactly.
-            unknown = reader is not None and reader.doc_frequency("all", word) == 0
-            if unknown and len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
-                options.append(FuzzyTerm("all", word, boost=0.5, maxdist=1, prefixlength=1))
-            per_word.append(Or(options, boost=weight))
-        # "Half of the words" as an Or of intersections, one per choice of half the words (Whoosh's
-        # own minmatch is ignored by its default Or matcher). A product matching more words
-        # satisfies more of them, so it scores higher: the ranking by coverage comes with it.
-        per_word = per_word[:MAX_LOOSE_WORDS]
-        need = (len(per_word) + 1) // 2
-        loose = Or([And(list(group)) if need > 1 else group[0] for group in combinations(per_word, need)])
+            if view.frequency("all", word) == 0 and len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
+                for near in view.reader.terms_within("all", word, 1, prefix=1):
+                    has_word |= view.mask("all", near)
+                    view.add_score(word_score, "all", near, weight * 0.5)
+                    marked.add(near)
+            count += has_word
+            word_scores += word_score
+        need = (len(words) + 1) // 2
+        matched = view.live & (count >= need)
+        combinations = np.array([math.comb(max(k - 1, 0), need - 1) for k in range(len(words) + 1)])
+        scores = word_scores * combinations[count] + self._bonus(view, text, words, weights)
         # The description only adds to the score: its common words ("số", "bằng") are in nearly every
         # description and would let any product count as matching half of a query.
-        described = [Term("description", word, boost=BOOSTS["description"]) for word in words]
-        return strict, AndMaybe(loose, Or(bonus + described))
-
-    def _filter(self, searcher, query: SearchQuery) -> set | None:
-        """The documents the filters allow, as a set: each filter's set is kept until the index
-        changes, since buyers reuse the same few (province, category, in stock)."""
-        cache = self._local.filter_cache
-        parts = []
-        for field, value in (("category_ids", query.category_id), ("province", query.province_code),
-                             ("in_stock", "1" if query.in_stock else None)):
-            if value:
-                key = (field, str(value))
-                if key not in cache:
-                    cache[key] = set(searcher.docs_for_query(Term(field, str(value))))
-                parts.append(cache[key])
-        for field, low, high in (("price", query.min_price, query.max_price), ("ocop_stars", query.ocop_stars, None)):
-            if low is not None or high is not None:
-                values = self._column(searcher, field)
-                low, high = low if low is not None else -1, high if high is not None else float("inf")
-                parts.append({docnum for docnum, value in enumerate(values) if low <= value <= high})
-        if not parts:
-            return None
-        parts.sort(key=len)
-        return parts[0].intersection(*parts[1:])
-
-    def _column(self, searcher, field: str) -> list[int]:
-        cache = self._local.filter_cache
-        if ("column", field) not in cache:
-            cache[("column", field)] = list(searcher.reader().column_reader(field))
-        return cache[("column", field)]
+        for word in words:
+            view.add_score(scores, "description", word, saturated(BOOSTS["description"]))
+        return matched, scores, marked
 
     @staticmethod
-    def _hit(hit, results) -> Hit:
-        results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        results.fragmenter = highlight.WholeFragmenter()
-        title = hit.highlights("title", top=1) or escape(hit["title"])
-        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
-        snippet = hit.highlights("description", top=2) or None
-        return Hit(product_id=int(hit["id"]), score=hit.score or 0.0, title_html=title, snippet_html=snippet)
+    def _filter(view: IndexView, query: SearchQuery) -> np.ndarray:
+        allowed = view.live.copy()
+        if query.category_id:
+            allowed &= view.mask("category_ids", str(query.category_id))
+        if query.province_code:
+            allowed &= view.column("province") == query.province_code
+        if query.in_stock:
+            allowed &= view.column("in_stock") == 1
+        if query.min_price is not None:
+            allowed &= view.column("price") >= query.min_price
+        if query.max_price is not None:
+            allowed &= view.column("price") <= query.max_price
+        if query.ocop_stars:
+            allowed &= view.column("ocop_stars") >= query.ocop_stars
+        return allowed
 
     @staticmethod
-    def _did_you_mean(searcher, text: str) -> str | None:
-        reader = searcher.reader()
+    def _hit(view: IndexView, docnum: int, score: float, marked: set[str]) -> Hit:
+        stored = view.searcher.stored_fields(docnum)
+        title = highlight_title(stored["title"], marked) if marked else escape(stored["title"])
+        snippet_html = snippet(stored.get("description") or "", marked) if marked else None
+        return Hit(product_id=int(stored["id"]), score=score, title_html=title, snippet_html=snippet_html)
+
+    @staticmethod
+    def _did_you_mean(reader, text: str) -> str | None:
         words, changed = [], False
         for word in syllables(text):
             if reader.doc_frequency("all", word) == 0:
@@ -341,14 +352,33 @@ class WhooshBackend(SearchBackend):
         if not words:
             return []
         complete = prepare(prefix)[-1:].isspace()
-        parts = [Term("all", w) for w in (words if complete else words[:-1])]
+        whole = words if complete else words[:-1]
+        view = self._view()
+        matched = view.live.copy()
+        scores = np.zeros(view.size, dtype=np.float64)
+        for word in whole:
+            matched &= view.mask("all", word)
+            view.add_score(scores, "title", word, saturated(BOOSTS["title"]))
         if not complete:
-            parts.append(Prefix("all", words[-1]))
-        searcher = self._searcher()
+            # The most common completions of the last word typed: "keo d" -> dua, dau, do ...
+            started = sorted(islice(view.reader.expand_prefix("all", words[-1]), MAX_COMPLETIONS_READ),
+                             key=lambda term: -view.frequency("all", term))[:MAX_COMPLETIONS]
+            completed = np.zeros(view.size, dtype=bool)
+            best = np.zeros(view.size, dtype=np.float64)  # a title counts its best completion once
+            for term in started:
+                completed |= view.mask("all", term)
+                term_scores = np.zeros(view.size, dtype=np.float64)
+                view.add_score(term_scores, "title", term, saturated(BOOSTS["title"]))
+                if whole:  # right after the word before it, as typed: "keo d" -> "kẹo dừa"
+                    view.add_score(term_scores, "pairs", f"{whole[-1]}_{term}", saturated(PAIRS_BOOST))
+                np.maximum(best, term_scores, out=best)
+            matched &= completed
+            scores += best
         titles: list[str] = []
-        for hit in searcher.search(And(parts) if len(parts) > 1 else parts[0], limit=limit * 3):
-            if hit["title"] not in titles:
-                titles.append(hit["title"])
+        for docnum in view.top(matched, scores, limit * 3):
+            title = view.searcher.stored_fields(int(docnum))["title"]
+            if title not in titles:
+                titles.append(title)
             if len(titles) == limit:
                 break
         return titles
