@@ -34,7 +34,8 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.models import Product, Variant
@@ -178,8 +179,15 @@ def get_or_create_cart(owner: CartOwner) -> Cart:
         cart = Cart(token_hash=_hash(owner.token))
     else:
         raise DomainError(_("Không tìm thấy giỏ hàng."), "cart")
-    db.session.add(cart)
-    db.session.flush()
+    # Two first adds at once (two tabs, a double tap) may both try to create the cart: the loser's
+    # insert is undone alone, and it takes the cart the winner made.
+    try:
+        with db.session.begin_nested():
+            db.session.add(cart)
+    except IntegrityError:
+        cart = find_cart(owner)
+        if cart is None:
+            raise
     return cart
 
 
@@ -237,16 +245,31 @@ def add_item(owner: CartOwner, variant_id, quantity) -> CartItem:
     variant = _on_sale_variant(variant_id)
     cart = get_or_create_cart(owner)
     item = next((i for i in cart.items if i.variant_id == variant.id), None)
-    total = quantity + (item.quantity if item else 0)
-    if total > MAX_QUANTITY:
-        raise DomainError(_("Số lượng phải là số nguyên từ 1 đến %(n)d.", n=MAX_QUANTITY), "quantity")
-    _check_stock(variant, total)
     if item is None:
         if len(cart.items) >= MAX_LINES:
             raise DomainError(_("Giỏ hàng có tối đa %(n)d món.", n=MAX_LINES), "variant_id")
-        item = CartItem(variant=variant, quantity=0)
-        cart.items.append(item)
-    item.quantity = total
+        _check_stock(variant, quantity)
+        # Two taps at once may both add the line: the loser's insert is undone alone and it adds to the
+        # winner's line instead.
+        try:
+            with db.session.begin_nested():
+                item = CartItem(variant=variant, quantity=quantity, price_seen_vnd=variant.price_vnd,
+                                product_title=variant.product.title, variant_name=variant.name)
+                cart.items.append(item)
+            _touch(cart)
+            db.session.flush()
+            return item
+        except IntegrityError:
+            db.session.expire(cart, ["items"])
+            item = next(i for i in cart.items if i.variant_id == variant.id)
+    total = quantity + item.quantity
+    if total > MAX_QUANTITY:
+        raise DomainError(_("Số lượng phải là số nguyên từ 1 đến %(n)d.", n=MAX_QUANTITY), "quantity")
+    _check_stock(variant, total)
+    # Added in SQL, so that two taps at once count twice.
+    db.session.execute(update(CartItem).where(CartItem.id == item.id)
+                       .values(quantity=CartItem.quantity + quantity))
+    db.session.expire(item, ["quantity"])
     item.price_seen_vnd = variant.price_vnd
     item.product_title, item.variant_name = variant.product.title, variant.name
     _touch(cart)

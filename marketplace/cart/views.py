@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import DomainError
+from ..extensions import db
 from . import services
 from .services import CartOwner
 
@@ -29,8 +30,11 @@ def current_review() -> services.CartReview:
 def cart_count() -> int:
     """For the header: how many items this browser's cart holds (no query for a guest without one)."""
     owner = current_owner()
-    cart = services.find_cart(owner) if owner else None
-    return sum(item.quantity for item in cart.items) if cart else 0
+    if owner is None:
+        return 0
+    with db.session.no_autoflush:  # the header must not flush what a failed form left half-built
+        cart = services.find_cart(owner)
+        return sum(item.quantity for item in cart.items) if cart else 0
 
 
 def _show(error: DomainError | None = None):

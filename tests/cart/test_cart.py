@@ -224,3 +224,46 @@ def test_logging_in_on_the_web_takes_over_the_session_cart(app, client, factory,
         assert [(i.variant_id, i.quantity) for i in cart.items] == [(product.variant_ids[0], 2)]
     with client.session_transaction() as session:
         assert SESSION_KEY not in session
+
+
+def test_taps_at_once_on_an_empty_account_cart_make_one_cart(app, factory):
+    """Two tabs or a double tap: the first adds race to create the account's cart; none may fail."""
+    import threading
+
+    from marketplace.cart.models import Cart, CartItem
+    from marketplace.cart.services import CartOwner, add_item
+    from marketplace.extensions import db
+    from tests.conftest import make_test_app
+    from tests.shopping import count
+
+    buyer, seller = factory.user(name="Người mua"), factory.user(name="Người bán", phone="0912000777")
+    shop = factory.shop(seller)
+    variant_id = factory.product(seller, shop, variants=[{"name": "1 kg", "price_vnd": 90_000, "stock": 50}]
+                                 ).variant_ids[0]
+    crowd = make_test_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 10, "max_overflow": 0})
+    start, failures = threading.Barrier(6), []
+
+    def tap():
+        with crowd.app_context():
+            try:
+                start.wait(timeout=30)
+                add_item(CartOwner.for_user(buyer.id), variant_id, 1)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001  (any failure is what this test looks for)
+                db.session.rollback()
+                failures.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=tap) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with crowd.app_context():
+        db.engine.dispose()
+    assert not failures, failures
+    assert count(app, Cart) == 1
+    assert count(app, CartItem) == 1
+    with app.app_context():
+        assert db.session.scalar(db.select(CartItem.quantity)) == 6, "every tap counted"
