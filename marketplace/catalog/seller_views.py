@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import attach_error
+from ..orders.services import count_waiting_for_seller
 from ..shops import services as shop_services
 from ..web import form_status, uploaded_files
 from . import services
@@ -30,7 +31,8 @@ def dashboard():
     shop = next((s for s in shops if s.slug == chosen), shops[0])
     products = services.list_shop_products(shop, current_user)
     return render_template("seller/dashboard.html", shops=shops, shop=shop, products=products,
-                           role=shop_services.role_in(current_user, shop), stock_form=StockForm())
+                           role=shop_services.role_in(current_user, shop), stock_form=StockForm(),
+                           waiting=count_waiting_for_seller(shop.id))
 
 
 def _product_form(product=None) -> ProductForm:

@@ -428,6 +428,12 @@ def seller_orders(user: User, *, status: str | None = None, shop_id: int | None 
     return list(orders), total, counts
 
 
+def count_waiting_for_seller(shop_id: int) -> int:
+    """Orders the shop has to confirm: the number on the seller's dashboard button."""
+    return db.session.scalar(select(func.count()).select_from(Order)
+                             .where(Order.shop_id == shop_id, Order.status.in_((PLACED, PAID))))
+
+
 def _count_by_status(scope) -> dict[str, int]:
     sub = scope.subquery()
     return dict(db.session.execute(select(sub.c.status, func.count()).group_by(sub.c.status)).all())

@@ -90,6 +90,8 @@ def test_the_seller_works_through_the_inbox_and_cannot_jump_or_touch_other_shops
     login(seller, market["sellers"][0])
     login(other, market["sellers"][1])
 
+    assert "1 đơn chờ xác nhận" in seller.get("/seller/").get_data(as_text=True)
+    assert "đơn chờ xác nhận" not in other.get("/seller/").get_data(as_text=True)
     inbox = seller.get("/seller/orders").get_data(as_text=True)
     assert "Chờ người bán xác nhận (1)" in inbox
     assert other.get(f"/seller/orders/{order_id}").status_code == 404
