@@ -221,6 +221,7 @@ def _register_templates(app: Flask) -> None:
     from .cart.views import cart_count
     from .catalog.units import unit_label
     from .orders.services import status_label
+    from .orders.views import unread_count
 
     app.jinja_env.filters["vnd"] = format_vnd
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
@@ -228,6 +229,7 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.filters["order_status"] = status_label
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.globals["cart_count"] = cart_count
+    app.jinja_env.globals["unread_count"] = unread_count
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["args_with"] = args_with
 

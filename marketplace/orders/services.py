@@ -36,7 +36,8 @@ Functions for pages (they flush; the request commits once):
     record_payment(checkout)          for the payments issue: the money for an online checkout arrived
     due_unpaid_order_ids(now), expire_order(order_id, now) -> bool     used by `flask orders expire`
     status_label(status) -> str       the Vietnamese (or English) name of a status
-    notifications_for(user, unread_only=False, limit=20), mark_notifications_read(user)   the seller's bell
+    notifications_for(user, unread_only=False, limit=20), unread_notification_count(user),
+    mark_notifications_read(user)     the seller's bell
 
 After the commit, each shop's members with an e-mail address get a "new order" mail; every member
 gets an in-app Notification in the same transaction as the order.
@@ -521,6 +522,11 @@ def notifications_for(user: User, *, unread_only: bool = False, limit: int = 20)
         query = query.where(Notification.read_at.is_(None))
     return list(db.session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
                                    .limit(limit)))
+
+
+def unread_notification_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
 
 
 def mark_notifications_read(user: User) -> None:

@@ -116,6 +116,14 @@ def buyer_action(order_id: int, action: str):
 
 # --- the seller's inbox ------------------------------------------------------------------
 
+def unread_count() -> int:
+    """For the header's bell: new-order notices the signed-in seller has not seen."""
+    if not current_user.is_authenticated:
+        return 0
+    with db.session.no_autoflush:
+        return services.unread_notification_count(current_user)
+
+
 @bp.get("/seller/orders")
 @login_required
 def inbox():
@@ -123,8 +131,10 @@ def inbox():
     if status not in (None, *STATUSES):
         status = None
     orders, total, counts = services.seller_orders(current_user, status=status, page=page_arg(), per_page=PER_PAGE)
+    news = services.notifications_for(current_user, unread_only=True, limit=10)
+    services.mark_notifications_read(current_user)  # seen: the bell goes quiet
     return render_template("orders/inbox.html", orders=orders, total=total, counts=counts, status=status,
-                           page=page_arg(), per_page=PER_PAGE, statuses=STATUSES)
+                           page=page_arg(), per_page=PER_PAGE, statuses=STATUSES, news=news)
 
 
 def _seller_page(order: Order, ship_form=None, cancel_form=None, status: int = 200):

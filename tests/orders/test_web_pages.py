@@ -90,10 +90,13 @@ def test_the_seller_works_through_the_inbox_and_cannot_jump_or_touch_other_shops
     login(seller, market["sellers"][0])
     login(other, market["sellers"][1])
 
-    assert "1 đơn chờ xác nhận" in seller.get("/seller/").get_data(as_text=True)
+    dashboard = seller.get("/seller/").get_data(as_text=True)
+    assert "1 đơn chờ xác nhận" in dashboard and "🔔" in dashboard, "the bell rings for a new order"
+    assert "🔔" not in other.get("/seller/").get_data(as_text=True)
     assert "đơn chờ xác nhận" not in other.get("/seller/").get_data(as_text=True)
     inbox = seller.get("/seller/orders").get_data(as_text=True)
     assert "Chờ người bán xác nhận (1)" in inbox
+    assert "🔔" not in seller.get("/seller/").get_data(as_text=True), "seen in the inbox: the bell is quiet"
     assert other.get(f"/seller/orders/{order_id}").status_code == 404
     assert other.post(f"/seller/orders/{order_id}/confirm").status_code == 404
     assert other.get(f"/seller/orders/{order_id}/slip").status_code == 404
