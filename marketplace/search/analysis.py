@@ -7,6 +7,7 @@ Everything is NFC-normalised first: decomposed marks would split a syllable in t
 """
 
 import unicodedata
+from functools import lru_cache
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
@@ -15,12 +16,17 @@ from ..utils import fold
 WORD = r"\w+(?:[.,]\d+)*"  # syllables, and numbers such as 1.5 or 500
 
 
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
+    return fold(word)  # a language has few words: each is folded once, then looked up
+
+
 class FoldFilter(Filter):
     """Diacritics off, đ -> d: the form of a word typed on a keyboard without Telex."""
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = fold(token.text)
+            token.text = _fold_word(token.text)
             yield token
 
 

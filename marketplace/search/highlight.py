@@ -9,8 +9,11 @@ SURROUND = 50  # characters of context either side of a matched word
 FRAGMENTS = 2
 
 
+ANALYZER = folded_analyzer()
+
+
 def _matches(text: str, words: set[str]) -> list[tuple[int, int]]:
-    return [(t.startchar, t.endchar) for t in folded_analyzer()(text, chars=True) if t.text in words]
+    return [(t.startchar, t.endchar) for t in ANALYZER(text, chars=True) if t.text in words]
 
 
 def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
