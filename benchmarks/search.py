@@ -152,13 +152,13 @@ def write_results(rows: list[dict]) -> None:
         f"Peak memory of the benchmark process: {max(row['rss_mb'] for row in rows):.0f} MB. "
         "Whoosh stores the index (lexicon, posting lists, columns, stored fields); matching, filters, "
         "facets and ranking run on numpy arrays (`marketplace/search/ranker.py`): each posting list a "
-        "query needs is read once per index generation, so a query is a few vectorised operations "
+        "query needs is read once per index segment and kept, so a query is a few vectorised operations "
         "instead of Whoosh's document-at-a-time matchers (which took 186 ms p50 / 281 ms p95 for "
         "plain queries and 1.2 s p95 for typos at 100,000 products).",
         "",
-        "What limits it: the worst cases are queries whose posting lists are read for the first time in "
-        "this generation, and the first search after any commit (a seller's edit), which reopens the index "
-        "and reads the columns again; bulk indexing is Whoosh's pure-Python writer.",
+        "What limits it: the worst cases are queries whose posting lists are read for the first time, and "
+        "the first search after a commit (a seller's edit), which reopens the index and reads the new "
+        "segment; bulk indexing is Whoosh's pure-Python writer.",
     ]
     section = "\n".join(lines) + "\n"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
