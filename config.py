@@ -67,10 +67,10 @@ class Config:
 
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 90)
 
-    # Orders. Only cash on delivery until the payments issue adds the online methods; an online order
-    # not paid within PAYMENT_TIMEOUT_MINUTES is cancelled by `flask orders expire` and its stock returned.
-    PAYMENT_METHODS = tuple(m.strip() for m in os.environ.get("PAYMENT_METHODS", "cod").split(",") if m.strip())
-    PAYMENT_TIMEOUT_MINUTES = _int("PAYMENT_TIMEOUT_MINUTES", 30)
+    # Ways to pay offered at checkout, in this order (marketplace/payments). A bank transfer not confirmed
+    # by the seller within VIETQR_PAYMENT_HOURS is cancelled by `flask orders expire`, its stock returned.
+    PAYMENT_METHODS = tuple(m.strip() for m in os.environ.get("PAYMENT_METHODS", "cod,vietqr").split(",") if m.strip())
+    VIETQR_PAYMENT_HOURS = _int("VIETQR_PAYMENT_HOURS", 24)
 
     # Mail (new-order notices to sellers). Development and tests only log what would be sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -103,7 +103,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SUPPRESS_SEND = True
-    PAYMENT_METHODS = ("cod",)
+    PAYMENT_METHODS = ("cod", "vietqr")
 
 
 class ProductionConfig(Config):

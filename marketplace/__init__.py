@@ -102,6 +102,9 @@ def _init_extensions(app: Flask) -> None:
     from .side_effects import init_side_effects
 
     init_side_effects(app)
+    from .payments import init_payments
+
+    init_payments(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -27,7 +27,8 @@ class AddressIn(Schema):
 class CheckoutIn(Schema):
     address = fields.Nested(AddressIn, required=True)
     payment_method = fields.String(required=True, metadata={
-        "description": "Only 'cod' (cash on delivery) for now; online methods come with the payments issue"})
+        "description": "One of the enabled methods (PAYMENT_METHODS): 'cod' (cash on delivery), 'vietqr' "
+                       "(bank transfer to each shop's account by VietQR)"})
     note = fields.String(load_default="", metadata={"description": "A note to the seller(s)"})
 
 
@@ -39,11 +40,29 @@ class CheckoutOrderOut(Schema):
     status = fields.String()
 
 
+class TransferOut(Schema):
+    order_id = fields.Integer()
+    code = fields.String()
+    shop_name = fields.String()
+    bank_bin = fields.String()
+    bank_name = fields.String()
+    account_number = fields.String()
+    account_name = fields.String(allow_none=True)
+    amount_vnd = fields.Integer()
+    amount_words = fields.String(metadata={"description": "The amount in Vietnamese words"})
+    purpose = fields.String(metadata={"description": "The transfer's content: the order code"})
+    qr_payload = fields.String(metadata={"description": "NAPAS VietQR (EMVCo) text to show as a QR code"})
+    qr_url = fields.String(metadata={"description": "The same QR as a PNG, for the buyer's session"})
+
+
 class PaymentOut(Schema):
     method = fields.String()
-    status = fields.String(metadata={"description": "due_on_delivery (COD) or awaiting_payment"})
+    status = fields.String(metadata={"description": "due_on_delivery (cod) or awaiting_transfer (vietqr)"})
     amount_vnd = fields.Integer()
     due_at = UtcDateTime(allow_none=True, metadata={"description": "Online methods: unpaid orders expire then"})
+    transfers = fields.List(fields.Nested(TransferOut), metadata={
+        "description": "vietqr: one transfer per order, each to its shop's account"})
+    qr_payload = fields.String(metadata={"description": "vietqr with a single order: its QR text"})
 
 
 class CheckoutOut(Schema):
@@ -185,6 +204,10 @@ def checkout(headers, data):
     owner = api_cart_owner(headers) or CartOwner()
     placed = services.place_checkout(owner, user=current_api_user(), address=data["address"],
                                      payment_method=data["payment_method"], note=data["note"])
+    return checkout_body(placed)
+
+
+def checkout_body(placed) -> dict:
     return {
         "checkout_id": placed.id,
         "orders": [{"id": o.id, "code": o.code, "shop_id": o.shop_id, "total_vnd": o.total_vnd, "status": o.status}
@@ -192,6 +215,15 @@ def checkout(headers, data):
         "amount_vnd": placed.amount_vnd,
         "payment": services.payment_summary(placed),
     }
+
+
+@blp.get("/checkouts/<id:checkout_id>")
+@token_required
+@blp.response(200, CheckoutOut)
+@blp.doc(security=BEARER)
+def get_checkout(checkout_id: int):
+    """One of the signed-in buyer's checkouts with its payment state (another's is 404)."""
+    return checkout_body(services.get_buyer_checkout(current_api_user(), checkout_id))
 
 
 @blp.get("/orders")
@@ -281,6 +313,16 @@ def confirm(order_id: int):
     """The shop accepts the order (COD orders when placed, online ones once paid)."""
     user = current_api_user()
     return order_body(services.confirm_order(services.get_seller_order(user, order_id), user))
+
+
+@blp.post("/seller/orders/<id:order_id>/payment-received")
+@token_required
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def payment_received(order_id: int):
+    """The shop saw the order's bank transfer (vietqr) arrive: the order is paid and waits to be confirmed."""
+    user = current_api_user()
+    return order_body(services.confirm_transfer_received(services.get_seller_order(user, order_id), user))
 
 
 @blp.post("/seller/orders/<id:order_id>/ship")

@@ -7,9 +7,6 @@ from ..forms import max_length
 from ..shops.forms import _code
 from ..shops.locations import provinces, short_name, wards
 
-PAYMENT_LABELS = {"cod": _l("Trả tiền mặt khi nhận hàng (COD)")}
-
-
 class CheckoutForm(FlaskForm):
     """Checked by orders.services.place_checkout; errors come back under `address.<name>`."""
 
@@ -22,14 +19,17 @@ class CheckoutForm(FlaskForm):
                          render_kw={"autocomplete": "street-address"})
     note = TextAreaField(_l("Lời nhắn cho người bán"), validators=[Optional(), max_length(1000)],
                          render_kw={"rows": 2})
-    payment_method = RadioField(_l("Thanh toán"), validate_choice=False, default="cod")
+    payment_method = RadioField(_l("Thanh toán"), validate_choice=False)
 
     def fill_choices(self, methods) -> None:
+        """`methods`: the enabled payment methods (marketplace.payments), the first one preselected."""
         self.province_code.choices = [("", _l("— Chọn tỉnh/thành —"))] + [
             (int(p.code), short_name(p.name)) for p in provinces()]
         ward_list = wards(self.province_code.data) if self.province_code.data else ()
         self.ward_code.choices = [("", _l("— Chọn phường/xã —"))] + [(int(w.code), w.name) for w in ward_list]
-        self.payment_method.choices = [(m, PAYMENT_LABELS.get(m, m)) for m in methods]
+        self.payment_method.choices = [(m.name, f"{m.icon} {m.label}") for m in methods]
+        if not self.payment_method.data and methods:
+            self.payment_method.data = methods[0].name
 
     def address(self) -> dict:
         return {name: getattr(self, name).data for name in ("recipient", "phone", "province_code", "ward_code",

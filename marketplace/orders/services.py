@@ -45,7 +45,7 @@ gets an in-app Notification in the same transaction as the order.
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
@@ -61,6 +61,8 @@ from ..cart.services import CartOwner, CartReview, clear, find_cart, review
 from ..catalog.models import Variant
 from ..errors import Conflict, DomainError, NotFound, PermissionDenied
 from ..extensions import db
+from ..payments import METHODS, PaymentMethod, enabled_methods, get_method
+from ..payments.bank_transfer import BankTransfer
 from ..search.sync import queue_products
 from ..shops.locations import check_location
 from ..shops.models import ShopMember
@@ -91,7 +93,7 @@ BUYER, SELLER, SYSTEM = "buyer", "seller", "system"
 
 # (from, to) -> who may make that move. Nothing else is allowed.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (AWAITING_PAYMENT, PAID): frozenset({SYSTEM}),
+    (AWAITING_PAYMENT, PAID): frozenset({SYSTEM, SELLER}),  # the seller: a transfer seen in their account
     (AWAITING_PAYMENT, CANCELLED): frozenset({BUYER, SELLER, SYSTEM}),
     (PAID, CONFIRMED): frozenset({SELLER}),
     (PAID, CANCELLED): frozenset({BUYER, SELLER}),
@@ -158,13 +160,15 @@ def clean_address(data: dict | None) -> Address:
 
 
 def enabled_payment_methods() -> tuple[str, ...]:
-    return tuple(current_app.config["PAYMENT_METHODS"])
+    return tuple(method.name for method in enabled_methods())
 
 
-def _clean_payment_method(method) -> str:
-    if method not in enabled_payment_methods():
-        raise DomainError(_("Hình thức thanh toán này chưa được hỗ trợ. Hiện chỉ nhận thanh toán khi nhận hàng "
-                            "(COD)."), "payment_method")
+def _clean_payment_method(name) -> PaymentMethod:
+    method = get_method(name)
+    if method is None:
+        offered = ", ".join(str(m.label) for m in enabled_methods())
+        raise DomainError(_("Hình thức thanh toán này chưa được hỗ trợ. Bạn có thể chọn: %(offered)s.",
+                            offered=offered), "payment_method")
     return method
 
 
@@ -213,7 +217,7 @@ def place_checkout(owner: CartOwner, *, user: User | None, address: dict, paymen
     if not cart_review.lines:
         raise DomainError(_("Giỏ hàng của bạn đang trống."), "cart")
     where = clean_address(address)
-    payment_method = _clean_payment_method(payment_method)
+    method = _clean_payment_method(payment_method)
     note = clean_text(note)
     if len(note) > 1000:
         raise DomainError(_("Lời nhắn tối đa 1.000 ký tự."), "note")
@@ -222,12 +226,14 @@ def place_checkout(owner: CartOwner, *, user: User | None, address: dict, paymen
         raise Conflict(_("Giỏ hàng đã thay đổi từ lúc bạn thêm hàng (%(first)s). Vui lòng xem lại trước khi đặt.",
                          first=first), errors=cart_review.problems_by_field())
 
+    method.check([group.shop for group in cart_review.groups])
+
     _take_stock(cart_review)
 
     now = utcnow()
-    online = payment_method != COD
-    due_at = now + timedelta(minutes=current_app.config["PAYMENT_TIMEOUT_MINUTES"]) if online else None
-    status = AWAITING_PAYMENT if online else PLACED
+    payment_method = method.name
+    due_at = now + method.payment_window() if method.online else None
+    status = AWAITING_PAYMENT if method.online else PLACED
     checkout = Checkout(user_id=user.id if user else None, buyer_name=where.recipient, buyer_phone=where.phone,
                         payment_method=payment_method, amount_vnd=cart_review.amount_vnd, payment_due_at=due_at,
                         created_at=now)
@@ -259,14 +265,9 @@ def place_checkout(owner: CartOwner, *, user: User | None, address: dict, paymen
 
 
 def payment_summary(checkout: Checkout) -> dict:
-    """How the checkout is to be paid. The instructions for online methods come with the payments issue."""
-    cod = checkout.payment_method == COD
-    return {
-        "method": checkout.payment_method,
-        "status": "due_on_delivery" if cod else AWAITING_PAYMENT,
-        "amount_vnd": checkout.amount_vnd,
-        "due_at": checkout.payment_due_at,
-    }
+    """How the checkout is to be paid: the method's own instructions (a QR per order for a transfer)."""
+    return {"method": checkout.payment_method, "amount_vnd": checkout.amount_vnd, "due_at": checkout.payment_due_at,
+            **METHODS[checkout.payment_method].instructions(checkout)}
 
 
 def _announce_new_order(order: Order) -> None:
@@ -384,6 +385,14 @@ def get_buyer_order(user: User | None, order_id) -> Order:
     return order
 
 
+def get_buyer_checkout(user: User | None, checkout_id) -> Checkout:
+    checkout_id = parse_id(checkout_id)
+    checkout = db.session.get(Checkout, checkout_id) if checkout_id else None
+    if checkout is None or user is None or checkout.user_id != user.id:
+        raise NotFound(_("Không tìm thấy đơn hàng."))
+    return checkout
+
+
 def find_order(code: str | None, phone: str | None) -> Order:
     """A guest's order: its code and the phone given at checkout, both needed."""
     code = (code or "").strip().upper()
@@ -482,6 +491,15 @@ def cancel_by_seller(order: Order, actor: User, reason: str) -> Order:
 
 
 # --- payments and deadlines -------------------------------------------------------------
+
+def confirm_transfer_received(order: Order, actor: User) -> Order:
+    """The seller saw the order's transfer arrive in the shop's account (VietQR has no callback)."""
+    require_role(actor, order.shop)
+    if order.payment_method != BankTransfer.name:
+        raise Conflict(_("Đơn này không thanh toán bằng chuyển khoản."))
+    return transition(order, PAID, role=SELLER, actor=actor, note=_("Người bán đã nhận tiền chuyển khoản."),
+                      payment_status=PAYMENT_RECEIVED)
+
 
 def record_payment(checkout: Checkout) -> list[Order]:
     """The money for an online checkout has arrived (the payments issue calls this from a verified

@@ -1,6 +1,6 @@
 """Checkout, the buyer's orders (signed in, or a guest by code and phone) and the seller's inbox."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +9,8 @@ from ..cart.views import current_owner, current_review
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms import attach_error
+from ..payments import enabled_methods
+from ..payments.bank_transfer import BankTransfer, transfer_for, transfer_qr_png
 from ..web import form_status, page_arg
 from . import services
 from .forms import CancelForm, CheckoutForm, FindOrderForm, ShipForm
@@ -47,7 +49,7 @@ def checkout():
     if request.method == "GET" and current_user.is_authenticated:
         form.recipient.data = current_user.name
         form.phone.data = display_phone(current_user.phone)
-    form.fill_choices(services.enabled_payment_methods())
+    form.fill_choices(enabled_methods())
     if form.validate_on_submit():
         try:
             placed = services.place_checkout(
@@ -95,7 +97,22 @@ def find():
 
 @bp.get("/orders/<int:order_id>")
 def detail(order_id: int):
-    return render_template("orders/order.html", order=_buyer_order(order_id), cancel_form=CancelForm())
+    order = _buyer_order(order_id)
+    awaits_transfer = order.payment_method == BankTransfer.name and order.status == "awaiting_payment"
+    return render_template("orders/order.html", order=order, cancel_form=CancelForm(),
+                           transfer=transfer_for(order) if awaits_transfer else None)
+
+
+@bp.get("/orders/<int:order_id>/vietqr.png")
+def transfer_qr(order_id: int):
+    """The QR the buyer's banking app scans: only for the buyer, only while the transfer is awaited."""
+    order = _buyer_order(order_id)
+    if order.payment_method != BankTransfer.name or order.status != "awaiting_payment":
+        raise NotFound(_("Đơn hàng này không chờ chuyển khoản."))
+    response = make_response(transfer_qr_png(order))
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @bp.post("/orders/<int:order_id>/<action>")
@@ -159,10 +176,12 @@ def packing_slip(order_id: int):
 def seller_action(order_id: int, action: str):
     order = services.get_seller_order(current_user, order_id)
     ship_form, cancel_form = ShipForm(), CancelForm()
-    if action not in ("confirm", "ship", "deliver", "cancel") or not ship_form.validate_on_submit():
+    if action not in ("paid", "confirm", "ship", "deliver", "cancel") or not ship_form.validate_on_submit():
         abort(400)
     try:
-        if action == "confirm":
+        if action == "paid":
+            services.confirm_transfer_received(order, current_user)
+        elif action == "confirm":
             services.confirm_order(order, current_user)
         elif action == "ship":
             services.ship_order(order, current_user, ship_form.carrier.data or "", ship_form.tracking.data or "")

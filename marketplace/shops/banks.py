@@ -47,3 +47,7 @@ BANKS: dict[str, str] = {
 
 def bank_choices() -> list[tuple[str, str]]:
     return sorted(((bin_, name) for bin_, name in BANKS.items()), key=lambda item: item[1].lower())
+
+
+def bank_name(bin_: str | None) -> str:
+    return BANKS.get(bin_ or "", bin_ or "")
