@@ -57,3 +57,16 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
     if field is not None:
         assert field in body.get("errors", {}), body
     return body
+
+
+def give_bank_account(app, owner, shop, bank_bin: str = "970436", number: str = "1012345678") -> None:
+    """The shop's owner enters the account that receives bank transfers (VietQR)."""
+    from marketplace.accounts.models import User
+    from marketplace.extensions import db
+    from marketplace.shops.models import Shop
+    from marketplace.shops.services import set_bank_account
+
+    with app.app_context():
+        set_bank_account(db.session.get(Shop, shop.id), db.session.get(User, owner.id), bank_bin, number,
+                         "NGUYEN VAN TU")
+        db.session.commit()

@@ -52,7 +52,7 @@ class TransferOut(Schema):
     amount_words = fields.String(metadata={"description": "The amount in Vietnamese words"})
     purpose = fields.String(metadata={"description": "The transfer's content: the order code"})
     qr_payload = fields.String(metadata={"description": "NAPAS VietQR (EMVCo) text to show as a QR code"})
-    qr_url = fields.String(metadata={"description": "The same QR as a PNG, for the buyer's session"})
+    qr_url = fields.String(allow_none=True, metadata={"description": "The same QR as a PNG, for the buyer's session"})
 
 
 class PaymentOut(Schema):

@@ -7,6 +7,7 @@ from ..forms import max_length
 from ..shops.forms import _code
 from ..shops.locations import provinces, short_name, wards
 
+
 class CheckoutForm(FlaskForm):
     """Checked by orders.services.place_checkout; errors come back under `address.<name>`."""
 

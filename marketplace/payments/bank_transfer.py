@@ -8,7 +8,7 @@ enough for a farmer to check their account at the end of the day.
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from num2words import num2words
@@ -43,7 +43,8 @@ def transfer_for(order) -> dict:
         "bank_bin": shop.bank_bin, "bank_name": bank_name(shop.bank_bin), "account_number": shop.bank_account_number,
         "account_name": shop.bank_account_name, "amount_vnd": order.total_vnd,
         "amount_words": amount_in_words(order.total_vnd), "purpose": order.code, "qr_payload": payload,
-        "qr_url": url_for("orders.transfer_qr", order_id=order.id),
+        # For pages and the app within the buyer's session; a CLI or mail has no request to build it from.
+        "qr_url": url_for("orders.transfer_qr", order_id=order.id) if has_request_context() else None,
     }
 
 

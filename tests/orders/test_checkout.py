@@ -128,11 +128,20 @@ def test_a_ward_outside_the_province_names_both(app, client, market):
     assert "không thuộc" in body["detail"]
 
 
-def test_an_online_method_is_refused_for_now_with_a_clear_message(app, client, market):
+def test_a_method_not_offered_is_refused_with_the_ones_that_are(app, client, market):
+    headers = fill(client, [(variant(market, "rice"), 1)])
+    body = assert_problem(_checkout(client, headers, payment_method="stripe"), 422, "payment_method")
+    assert "COD" in body["detail"] and "VietQR" in body["detail"]
+    assert count(app, Order) == 0
+    assert stock_of(app, variant(market, "rice")) == 10
+
+
+def test_a_transfer_needs_every_shop_to_have_a_bank_account(app, client, market):
     headers = fill(client, [(variant(market, "rice"), 1)])
     body = assert_problem(_checkout(client, headers, payment_method="vietqr"), 422, "payment_method")
-    assert "COD" in body["detail"]
+    assert "Gạo Một Bụi" in body["detail"] and "tài khoản" in body["detail"]
     assert count(app, Order) == 0
+    assert stock_of(app, variant(market, "rice")) == 10
 
 
 def test_an_empty_cart_cannot_be_checked_out(app, client, market):

@@ -1,7 +1,7 @@
 """`flask orders expire`: online orders not paid in time are cancelled and their stock given back, once.
 
-Only cash on delivery is offered until the payments issue; these tests switch an online method on in
-the configuration, so the orders go through the real checkout service and start awaiting payment."""
+The orders are bank transfers (vietqr), which wait for the seller to see the money arrive; they go
+through the real checkout service and start awaiting payment."""
 
 import threading
 from datetime import timedelta
@@ -9,18 +9,14 @@ from datetime import timedelta
 import pytest
 
 from marketplace.orders.models import Order, OrderEvent
-from tests.shopping import ADDRESS, count, stock_of
+from tests.shopping import ADDRESS, count, give_bank_account, stock_of
 
 
 @pytest.fixture
-def online(app, monkeypatch):
-    monkeypatch.setitem(app.config, "PAYMENT_METHODS", ("cod", "vietqr"))
-
-
-@pytest.fixture
-def goods(factory):
+def goods(app, factory):
     seller = factory.user(name="Chủ gian hàng", phone="0912000501")
     shop = factory.shop(seller, name="Khô cá Sông Đốc", shipping_fee_vnd=15_000)
+    give_bank_account(app, seller, shop)
     return factory.product(seller, shop, title="Khô cá sặc", variants=[
         {"name": "500 g", "price_vnd": 120_000, "stock": 20}])
 
@@ -38,13 +34,14 @@ def place(app, variant_id: int, quantity: int, method: str = "vietqr") -> int:
         return checkout.id
 
 
-def later(minutes: int = 31):
+def later(minutes: int = 24 * 60 + 1):
+    """Just past a transfer's window (VIETQR_PAYMENT_HOURS, 24 in tests)."""
     from marketplace.utils import utcnow
 
     return utcnow() + timedelta(minutes=minutes)
 
 
-def test_an_online_order_waits_for_payment_until_its_deadline(app, online, goods):
+def test_an_online_order_waits_for_payment_until_its_deadline(app, goods):
     from marketplace.extensions import db
     from marketplace.orders.models import Checkout
     from marketplace.orders.services import payment_summary
@@ -55,13 +52,17 @@ def test_an_online_order_waits_for_payment_until_its_deadline(app, online, goods
         (order,) = checkout.orders
         assert order.status == "awaiting_payment" and order.payment_status == "unpaid"
         summary = payment_summary(checkout)
-        assert summary["status"] == "awaiting_payment" and summary["amount_vnd"] == 3 * 120_000 + 15_000
+        assert summary["status"] == "awaiting_transfer" and summary["amount_vnd"] == 3 * 120_000 + 15_000
         assert summary["due_at"] is not None
+        (transfer,) = summary["transfers"]
+        assert transfer["purpose"] == order.code and transfer["account_number"] == "1012345678"
+        assert transfer["amount_vnd"] == 375_000 and transfer["amount_words"] == "Ba trăm bảy mươi lăm nghìn đồng"
+        assert "0006970436011010123456780208QRIBFTTA" in summary["qr_payload"]
     assert stock_of(app, goods.variant_ids[0]) == 17, "taken when placed, not when paid"
 
 
-def test_the_cli_expires_unpaid_orders_once_even_when_run_twice(app, online, goods, monkeypatch):
-    monkeypatch.setitem(app.config, "PAYMENT_TIMEOUT_MINUTES", 0)
+def test_the_cli_expires_unpaid_orders_once_even_when_run_twice(app, goods, monkeypatch):
+    monkeypatch.setitem(app.config, "VIETQR_PAYMENT_HOURS", 0)
     place(app, goods.variant_ids[0], 3)
     place(app, goods.variant_ids[0], 2)
     place(app, goods.variant_ids[0], 1, method="cod")  # COD never expires
@@ -81,7 +82,7 @@ def test_the_cli_expires_unpaid_orders_once_even_when_run_twice(app, online, goo
     assert count(app, OrderEvent, OrderEvent.actor_role == "system", OrderEvent.to_status == "cancelled") == 2
 
 
-def test_orders_paid_in_time_or_not_yet_due_are_left_alone(app, online, goods):
+def test_orders_paid_in_time_or_not_yet_due_are_left_alone(app, goods):
     from marketplace.extensions import db
     from marketplace.orders.cli import run_expiry
     from marketplace.orders.models import Checkout
@@ -99,7 +100,7 @@ def test_orders_paid_in_time_or_not_yet_due_are_left_alone(app, online, goods):
     assert count(app, Order, Order.status == "paid") == 1
 
 
-def test_two_runs_at_the_same_moment_give_stock_back_once(app, online, goods):
+def test_two_runs_at_the_same_moment_give_stock_back_once(app, goods):
     from marketplace.extensions import db
     from marketplace.orders.cli import run_expiry
 
