@@ -71,6 +71,12 @@ class Config:
     # by the seller within VIETQR_PAYMENT_HOURS is cancelled by `flask orders expire`, its stock returned.
     PAYMENT_METHODS = tuple(m.strip() for m in os.environ.get("PAYMENT_METHODS", "cod,vietqr").split(",") if m.strip())
     VIETQR_PAYMENT_HOURS = _int("VIETQR_PAYMENT_HOURS", 24)
+    # Stripe (method `stripe`): keys only from the environment; STRIPE_API_BASE points the library at another
+    # host (a local fake in tests). A checkout not paid within STRIPE_PAYMENT_MINUTES expires.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
+    STRIPE_PAYMENT_MINUTES = _int("STRIPE_PAYMENT_MINUTES", 60)
 
     # Mail (new-order notices to sellers). Development and tests only log what would be sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

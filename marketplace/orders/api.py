@@ -57,12 +57,15 @@ class TransferOut(Schema):
 
 class PaymentOut(Schema):
     method = fields.String()
-    status = fields.String(metadata={"description": "due_on_delivery (cod) or awaiting_transfer (vietqr)"})
+    status = fields.String(metadata={
+        "description": "due_on_delivery (cod), awaiting_transfer (vietqr), awaiting_payment or paid (stripe)"})
     amount_vnd = fields.Integer()
     due_at = UtcDateTime(allow_none=True, metadata={"description": "Online methods: unpaid orders expire then"})
     transfers = fields.List(fields.Nested(TransferOut), metadata={
         "description": "vietqr: one transfer per order, each to its shop's account"})
     qr_payload = fields.String(metadata={"description": "vietqr with a single order: its QR text"})
+    redirect_url = fields.String(allow_none=True, metadata={
+        "description": "stripe: the gateway page to send the buyer to"})
 
 
 class CheckoutOut(Schema):

@@ -259,6 +259,7 @@ def place_checkout(owner: CartOwner, *, user: User | None, address: dict, paymen
         db.session.add(order)
     clear(cart)
     db.session.flush()
+    method.start(checkout)
     for order in checkout.orders:
         _announce_new_order(order)
     return checkout

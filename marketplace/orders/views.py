@@ -62,7 +62,9 @@ def checkout():
         else:
             _let_browser_see(*(order.id for order in placed.orders))
             session["checkout_seen"] = placed.id
-            return redirect(url_for("orders.placed", checkout_id=placed.id))
+            # A gateway's own page (Stripe) when the method has one; it sends the buyer back to "placed".
+            gateway = services.payment_summary(placed).get("redirect_url")
+            return redirect(gateway or url_for("orders.placed", checkout_id=placed.id))
     return render_template("orders/checkout.html", form=form, review=current_review()), form_status(form)
 
 

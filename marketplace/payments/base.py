@@ -24,6 +24,10 @@ class PaymentMethod(ABC):
         """Refuse (DomainError) a checkout this method cannot take, before any stock is touched."""
         return None  # most methods take any checkout
 
+    def start(self, checkout) -> None:
+        """Open the payment with the provider once the orders exist (in the checkout's transaction)."""
+        return None  # cash and transfers need nobody else
+
     @abstractmethod
     def instructions(self, checkout) -> dict:
         """What the buyer is told to do, as the API's `payment` body (status and method-specific fields)."""

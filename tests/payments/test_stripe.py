@@ -1,0 +1,230 @@
+"""Stripe, offline: the real `stripe` library talks to a local fake of Stripe's API, and the tests sign
+the webhooks themselves with a test secret, as Stripe would."""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+
+from marketplace.orders.models import Order, OrderEvent
+from marketplace.payments.models import Payment, PaymentEvent
+from tests.shopping import ADDRESS, count, stock_of
+
+SECRET = "whsec_test_secret"
+
+
+class FakeStripe(BaseHTTPRequestHandler):
+    """Answers POST /v1/checkout/sessions like Stripe and remembers what it was sent."""
+
+    received: list = []
+
+    def do_POST(self):  # noqa: N802  (http.server's name)
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        FakeStripe.received.append({"path": self.path, "headers": dict(self.headers), "form": parse_qs(body)})
+        session_id = f"cs_test_{len(FakeStripe.received)}"
+        reply = json.dumps({"id": session_id, "object": "checkout.session", "payment_status": "unpaid",
+                            "url": f"https://checkout.stripe.test/c/pay/{session_id}"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def stripe_api(app, monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeStripe)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    FakeStripe.received = []
+    monkeypatch.setitem(app.config, "PAYMENT_METHODS", ("cod", "vietqr", "stripe"))
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_local")
+    monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", f"http://127.0.0.1:{server.server_port}")
+    yield FakeStripe.received
+    server.shutdown()
+
+
+@pytest.fixture
+def placed(app, client, factory, stripe_api):
+    """A guest's checkout of two shops paid with Stripe: (checkout id, payment id, amount)."""
+    ids = []
+    for n, (shop_name, price) in enumerate((("Tôm khô Đất Mũi", 560_000), ("Mật ong U Minh", 180_000))):
+        seller = factory.user(name=f"Người bán {n}", phone=f"091200090{n}")
+        shop = factory.shop(seller, name=shop_name)
+        ids.append(factory.product(seller, shop, variants=[{"name": "1", "price_vnd": price, "stock": 5}]
+                                   ).variant_ids[0])
+    headers = {"X-Cart-Token": client.post("/api/v1/cart", json={}).json["token"]}
+    for variant_id in ids:
+        client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 1}, headers=headers)
+    created = client.post("/api/v1/checkout", json={"address": ADDRESS, "payment_method": "stripe"}, headers=headers)
+    assert created.status_code == 201, created.json
+    with app.app_context():
+        from marketplace.extensions import db
+        payment = db.session.scalar(db.select(Payment))
+        return {"checkout_id": created.json["checkout_id"], "payment_id": payment.id, "amount": 740_000,
+                "body": created.json, "variants": ids}
+
+
+def signed(payload: bytes, at: int | None = None, secret: str = SECRET) -> dict:
+    at = int(time.time()) if at is None else at
+    signature = hmac.new(secret.encode(), f"{at}.".encode() + payload, hashlib.sha256).hexdigest()
+    return {"Stripe-Signature": f"t={at},v1={signature}", "Content-Type": "application/json"}
+
+
+def event(event_id: str, kind: str, placed: dict, **obj) -> bytes:
+    data = {"id": "cs_test_1", "object": "checkout.session", "amount_total": placed["amount"], "currency": "vnd",
+            "payment_status": "paid", "metadata": {"payment_id": str(placed["payment_id"]),
+                                                   "checkout_id": str(placed["checkout_id"])}, **obj}
+    return json.dumps({"id": event_id, "object": "event", "type": kind, "data": {"object": data}}).encode()
+
+
+def deliver(client, payload: bytes, headers: dict | None = None):
+    return client.post("/payments/stripe/webhook", data=payload, headers=headers or signed(payload))
+
+
+def order_states(app) -> list[tuple[str, str]]:
+    from marketplace.extensions import db
+
+    with app.app_context():
+        return [(o.status, o.payment_status) for o in db.session.scalars(db.select(Order).order_by(Order.id))]
+
+
+def test_checkout_opens_a_stripe_session_in_vnd_with_metadata_and_an_idempotency_key(app, placed, stripe_api):
+    (sent,) = stripe_api
+    assert sent["path"] == "/v1/checkout/sessions"
+    form = sent["form"]
+    assert form["mode"] == ["payment"]
+    assert form["line_items[0][price_data][currency]"] == ["vnd"]
+    assert form["line_items[0][price_data][unit_amount]"] == ["560000"], "VND is zero-decimal: no x100"
+    assert form["line_items[1][price_data][unit_amount]"] == ["180000"]
+    assert form["metadata[checkout_id]"] == [str(placed["checkout_id"])]
+    assert form["metadata[payment_id]"] == [str(placed["payment_id"])]
+    assert form["payment_intent_data[metadata][payment_id]"] == [str(placed["payment_id"])]
+    assert sent["headers"]["Idempotency-Key"] == f"checkout-{placed['checkout_id']}-payment-{placed['payment_id']}"
+    assert sent["headers"]["Authorization"] == "Bearer sk_test_local"
+    payment = placed["body"]["payment"]
+    assert payment["method"] == "stripe" and payment["status"] == "awaiting_payment"
+    assert payment["redirect_url"] == "https://checkout.stripe.test/c/pay/cs_test_1"
+    assert order_states(app) == [("awaiting_payment", "unpaid")] * 2
+    assert stock_of(app, placed["variants"][0]) == 4
+
+
+def test_a_completed_session_delivered_three_times_pays_the_orders_once(app, client, placed):
+    payload = event("evt_paid", "checkout.session.completed", placed)
+    outcomes = [deliver(client, payload).json["outcome"] for _ in range(3)]
+    assert outcomes == ["applied", "duplicate", "duplicate"]
+    assert order_states(app) == [("paid", "paid")] * 2
+    assert count(app, OrderEvent, OrderEvent.to_status == "paid") == 2
+    assert count(app, PaymentEvent, PaymentEvent.event_id == "evt_paid") == 1
+    assert count(app, Payment, Payment.status == "succeeded") == 1
+
+
+def test_late_failures_after_success_change_nothing(app, client, placed):
+    assert deliver(client, event("evt_paid", "checkout.session.completed", placed)).json["outcome"] == "applied"
+    late = [event("evt_failed", "payment_intent.payment_failed", placed, object="payment_intent"),
+            event("evt_expired", "checkout.session.expired", placed, payment_status="unpaid")]
+    assert [deliver(client, payload).json["outcome"] for payload in late] == ["ignored", "ignored"]
+    assert order_states(app) == [("paid", "paid")] * 2
+    assert count(app, Payment, Payment.status == "succeeded") == 1
+
+
+def test_a_failure_then_a_success_delivered_out_of_order_ends_paid(app, client, placed):
+    failed = event("evt_1_failed", "payment_intent.payment_failed", placed, object="payment_intent")
+    paid = event("evt_2_paid", "checkout.session.completed", placed)
+    assert deliver(client, paid).json["outcome"] == "applied"
+    assert deliver(client, failed).json["outcome"] == "ignored"
+    assert deliver(client, paid).json["outcome"] == "duplicate"
+    assert order_states(app) == [("paid", "paid")] * 2
+
+
+@pytest.mark.parametrize("headers", [
+    lambda payload: signed(payload, secret="whsec_someone_else"),
+    lambda payload: signed(payload, at=int(time.time()) - 3600),  # replayed an hour later
+    lambda payload: {"Stripe-Signature": "t=1,v1=00", "Content-Type": "application/json"},
+    lambda payload: {"Content-Type": "application/json"},
+])
+def test_a_bad_signature_or_an_old_timestamp_changes_nothing(app, client, placed, headers):
+    payload = event("evt_forged", "checkout.session.completed", placed)
+    response = deliver(client, payload, headers(payload))
+    assert response.status_code == 400
+    assert order_states(app) == [("awaiting_payment", "unpaid")] * 2
+    assert count(app, Payment, Payment.status == "pending") == 1
+    assert count(app, PaymentEvent, PaymentEvent.outcome == "rejected", PaymentEvent.signature_ok.is_(False)) == 1
+    assert deliver(client, payload).json["outcome"] == "applied", "the genuine one still works afterwards"
+
+
+@pytest.mark.parametrize("changes", [{"amount_total": 74_000}, {"currency": "usd"}])
+def test_a_wrong_amount_or_currency_is_flagged_and_pays_nothing(app, client, placed, changes):
+    response = deliver(client, event("evt_short", "checkout.session.completed", placed, **changes))
+    assert response.status_code == 200 and response.json["outcome"] == "flagged"
+    assert order_states(app) == [("awaiting_payment", "unpaid")] * 2
+    assert count(app, PaymentEvent, PaymentEvent.outcome == "flagged") == 1
+    assert count(app, Payment, Payment.status == "pending") == 1
+
+
+def test_an_event_for_a_payment_we_do_not_know_is_recorded_and_changes_nothing(app, client, placed):
+    payload = event("evt_other", "checkout.session.completed", {**placed, "payment_id": 999_999})
+    assert deliver(client, payload).json["outcome"] == "unknown"
+    assert order_states(app) == [("awaiting_payment", "unpaid")] * 2
+
+
+def test_the_browser_is_sent_to_stripe_and_back(app, client, factory, stripe_api):
+    seller = factory.user(name="Người bán", phone="0912000911")
+    shop = factory.shop(seller, name="Khô cá Sông Đốc")
+    variant_id = factory.product(seller, shop, variants=[{"name": "1", "price_vnd": 90_000, "stock": 3}]
+                                 ).variant_ids[0]
+    client.post("/cart/items", data={"variant_id": variant_id, "quantity": "1"})
+    response = client.post("/checkout", data={**ADDRESS, "payment_method": "stripe"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://checkout.stripe.test/c/pay/")
+    back = stripe_api[0]["form"]["success_url"][0]
+    assert "/checkout/" in back and back.endswith("/done")
+
+
+def test_the_same_event_delivered_at_the_same_moment_is_applied_once(app, placed, stripe_api):
+    from marketplace.extensions import db
+    from tests.conftest import make_test_app
+
+    crowd = make_test_app(PAYMENT_METHODS=("cod", "stripe"), STRIPE_SECRET_KEY="sk_test_local",
+                          STRIPE_WEBHOOK_SECRET=SECRET, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 10, "max_overflow": 0})
+    payload = event("evt_raced", "checkout.session.completed", placed)
+    start, answers = threading.Barrier(8), []
+
+    def deliver_now():
+        client = crowd.test_client()
+        start.wait(timeout=30)
+        response = deliver(client, payload)
+        answers.append((response.status_code, (response.json or {}).get("outcome")))
+
+    threads = [threading.Thread(target=deliver_now) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with crowd.app_context():
+        db.engine.dispose()
+    assert sorted(answers) == [(200, "applied")] + [(200, "duplicate")] * 7, answers
+    assert order_states(app) == [("paid", "paid")] * 2
+    assert count(app, OrderEvent, OrderEvent.to_status == "paid") == 2
+
+
+def test_money_arriving_after_the_orders_expired_is_flagged_for_a_refund(app, client, placed):
+    from datetime import timedelta
+
+    from marketplace.orders.cli import run_expiry
+    from marketplace.utils import utcnow
+
+    with app.app_context():
+        assert run_expiry(now=utcnow() + timedelta(hours=2)) == 2
+    assert deliver(client, event("evt_late", "checkout.session.completed", placed)).json["outcome"] == "flagged"
+    assert order_states(app) == [("cancelled", "unpaid")] * 2
+    assert count(app, PaymentEvent, PaymentEvent.outcome == "flagged", PaymentEvent.note.contains("refund")) == 1
+    assert stock_of(app, placed["variants"][0]) == 5, "the stock came back when they expired, once"
