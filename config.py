@@ -77,6 +77,13 @@ class Config:
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
     STRIPE_PAYMENT_MINUTES = _int("STRIPE_PAYMENT_MINUTES", 60)
+    # VNPay (method `vnpay`). Without VNPAY_PAYMENT_URL, outside production, a local sandbox wallet plays the
+    # gateway (payments/views.py); production needs all three.
+    VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE")
+    VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET")
+    VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL")
+    VNPAY_PAYMENT_MINUTES = _int("VNPAY_PAYMENT_MINUTES", 15)
+    VNPAY_SANDBOX = False
 
     # Mail (new-order notices to sellers). Development and tests only log what would be sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -99,6 +106,9 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = Config.SECRET_KEY or "dev-only-secret-key-not-for-production"
+    # The demo also offers the wallet (the local sandbox plays VNPay unless VNPAY_PAYMENT_URL is set).
+    PAYMENT_METHODS = tuple(m.strip() for m in os.environ.get("PAYMENT_METHODS", "cod,vietqr,vnpay").split(",")
+                            if m.strip())
 
 
 class TestingConfig(Config):
@@ -109,7 +119,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SUPPRESS_SEND = True
-    PAYMENT_METHODS = ("cod", "vietqr")
+    PAYMENT_METHODS = ("cod", "vietqr", "vnpay")
 
 
 class ProductionConfig(Config):

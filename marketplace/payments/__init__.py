@@ -1,14 +1,17 @@
 """Ways to pay: one adapter per method, registered here by name and switched on by PAYMENT_METHODS."""
 
+import hashlib
+
 from flask import Flask, current_app
 
 from .bank_transfer import BankTransfer
 from .base import PaymentMethod
 from .cod import CashOnDelivery
 from .stripe_checkout import StripeCheckout
+from .vnpay import VNPay
 
 METHODS: dict[str, PaymentMethod] = {method.name: method
-                                     for method in (CashOnDelivery(), BankTransfer(), StripeCheckout())}
+                                     for method in (CashOnDelivery(), BankTransfer(), StripeCheckout(), VNPay())}
 
 
 def init_payments(app: Flask) -> None:
@@ -21,6 +24,16 @@ def init_payments(app: Flask) -> None:
     if "stripe" in app.config["PAYMENT_METHODS"] and not (app.config.get("STRIPE_SECRET_KEY")
                                                            and app.config.get("STRIPE_WEBHOOK_SECRET")):
         raise RuntimeError("PAYMENT_METHODS has stripe: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")
+    if not app.config.get("VNPAY_PAYMENT_URL"):
+        if app.config["ENV_NAME"] == "production":
+            if "vnpay" in app.config["PAYMENT_METHODS"]:
+                raise RuntimeError("PAYMENT_METHODS has vnpay: set VNPAY_TMN_CODE, VNPAY_HASH_SECRET and "
+                                   "VNPAY_PAYMENT_URL")
+        else:  # the local sandbox wallet plays the gateway, with a key of its own
+            app.config["VNPAY_TMN_CODE"] = app.config["VNPAY_TMN_CODE"] or "CHOQUE01"
+            app.config["VNPAY_HASH_SECRET"] = app.config.get("VNPAY_HASH_SECRET") or hashlib.sha256(
+                f"vnpay-sandbox:{app.config['SECRET_KEY']}".encode()).hexdigest()
+            app.config["VNPAY_SANDBOX"] = True
     app.register_blueprint(bp)
 
 

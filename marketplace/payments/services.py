@@ -9,7 +9,7 @@ owed marks nothing paid: the event is flagged for an admin.
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -25,8 +25,9 @@ class Callback:
     provider: str
     event_id: str
     event_type: str
-    payment_id: int | None  # from the metadata we gave the provider
+    payment_id: int | None  # from the metadata we gave the provider (Stripe)
     new_status: str | None  # None: an event we only record
+    reference: str | None = None  # or the provider's reference for the attempt (VNPay's vnp_TxnRef)
     amount_vnd: int | None = None
     currency: str | None = None
     payload: str = ""
@@ -39,6 +40,14 @@ def record_rejected(provider: str, payload: bytes, note: str) -> None:
     db.session.flush()
 
 
+def find_payment(callback: Callback) -> Payment | None:
+    if callback.reference is not None:
+        return db.session.scalar(select(Payment).where(Payment.provider == callback.provider,
+                                                       Payment.reference == callback.reference))
+    payment_id = parse_id(callback.payment_id)
+    return db.session.get(Payment, payment_id) if payment_id else None
+
+
 def apply_callback(callback: Callback) -> str:
     """The outcome: applied, duplicate, ignored, unknown or flagged."""
     event = PaymentEvent(provider=callback.provider, event_id=callback.event_id, event_type=callback.event_type,
@@ -49,8 +58,7 @@ def apply_callback(callback: Callback) -> str:
             db.session.add(event)
     except IntegrityError:
         return "duplicate"
-    payment_id = parse_id(callback.payment_id)
-    payment = db.session.get(Payment, payment_id) if payment_id else None
+    payment = find_payment(callback)
     if payment is None or payment.provider != callback.provider:
         event.outcome, event.note = "unknown", "no payment of ours matches this event"
         return event.outcome

@@ -13,9 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..errors import DomainError
-from ..extensions import db
-from .base import PaymentMethod
-from .models import Payment
+from .gateway import GatewayMethod
 
 
 def stripe_client() -> stripe.StripeClient:
@@ -24,10 +22,9 @@ def stripe_client() -> stripe.StripeClient:
     return stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=base, max_network_retries=2)
 
 
-class StripeCheckout(PaymentMethod):
+class StripeCheckout(GatewayMethod):
     name = "stripe"
     icon = "📱"
-    online = True
 
     @property
     def label(self) -> str:
@@ -37,9 +34,7 @@ class StripeCheckout(PaymentMethod):
         return timedelta(minutes=current_app.config["STRIPE_PAYMENT_MINUTES"])
 
     def start(self, checkout) -> None:
-        payment = Payment(checkout=checkout, provider=self.name, amount_vnd=checkout.amount_vnd, currency="vnd")
-        db.session.add(payment)
-        db.session.flush()
+        payment = self.new_payment(checkout)
         metadata = {"checkout_id": str(checkout.id), "payment_id": str(payment.id),
                     "order_ids": ",".join(str(order.id) for order in checkout.orders)}
         back = url_for("orders.placed", checkout_id=checkout.id, _external=True)
@@ -59,9 +54,3 @@ class StripeCheckout(PaymentMethod):
             raise DomainError(_("Chưa kết nối được cổng thanh toán. Vui lòng thử lại hoặc chọn cách khác."),
                               "payment_method") from None
         payment.reference, payment.redirect_url = session.id, session.url
-
-    def instructions(self, checkout) -> dict:
-        payment = db.session.scalar(db.select(Payment).where(Payment.checkout_id == checkout.id)
-                                    .order_by(Payment.id.desc()))
-        return {"status": "awaiting_payment" if payment is None or payment.status != "succeeded" else "paid",
-                "redirect_url": payment.redirect_url if payment else None}

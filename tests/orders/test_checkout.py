@@ -108,7 +108,7 @@ def _other_province_ward():
     ({"address": {**ADDRESS, "recipient": "  "}}, "address.recipient"),
     ({"address": {**ADDRESS, "street": ""}}, "address.street"),
     ({"address": {k: v for k, v in ADDRESS.items() if k != "ward_code"}}, "address"),
-    ({"payment_method": "vnpay"}, "payment_method"),
+    ({"payment_method": "momo"}, "payment_method"),
     ({"amount_vnd": 1000}, "amount_vnd"),
     ({"lines": [{"variant_id": 1, "price_vnd": 1}]}, "lines"),
     ({"note": "x" * 1001}, "note"),

@@ -1,0 +1,132 @@
+"""VNPay's protocol, offline: the signed payment URL, and the IPN answering 00/01/02/04/97 as VNPay expects,
+with callbacks the tests sign themselves; the local sandbox wallet plays the gateway end to end."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+
+from marketplace.orders.models import Order
+from marketplace.payments.models import Payment, PaymentEvent
+from marketplace.payments.vnpay import signed_query
+from tests.shopping import ADDRESS, count, stock_of
+
+
+def test_the_signature_matches_a_second_implementation():
+    """The vector from npm `vnpay` 2.5.0 (see shared/reference/payments.md)."""
+    params = {"vnp_Amount": 15000000, "vnp_Command": "pay", "vnp_CreateDate": "20250101120000",
+              "vnp_CurrCode": "VND", "vnp_IpAddr": "127.0.0.1", "vnp_Locale": "vn",
+              "vnp_OrderInfo": "Thanh toan don hang 42", "vnp_OrderType": "other",
+              "vnp_ReturnUrl": "http://localhost:5000/pay/vnpay/return", "vnp_TmnCode": "TESTTMN1",
+              "vnp_TxnRef": "ORD-42", "vnp_Version": "2.1.0"}
+    query = signed_query(params, "TESTSECRETKEY0123456789ABCDEFGHI")
+    assert query.endswith("vnp_SecureHash=59399fe097b9d5c76268ccd9b97c89f81ad6c81de8c59ad2eb293cfa9b9054a4a4709ea10"
+                          "e47ecf1b4ac0cf62be8fa26850125df2df7e742fb0c9385ea6fcee6")
+
+
+@pytest.fixture
+def placed(app, client, factory):
+    seller = factory.user(name="Người bán", phone="0912000921")
+    shop = factory.shop(seller, name="Mật ong U Minh", shipping_fee_vnd=25_000)
+    variant_id = factory.product(seller, shop, variants=[{"name": "Chai", "price_vnd": 180_000, "stock": 5}]
+                                 ).variant_ids[0]
+    headers = {"X-Cart-Token": client.post("/api/v1/cart", json={}).json["token"]}
+    client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 2}, headers=headers)
+    created = client.post("/api/v1/checkout", json={"address": ADDRESS, "payment_method": "vnpay"}, headers=headers)
+    assert created.status_code == 201, created.json
+    url = urlsplit(created.json["payment"]["redirect_url"])
+    return {"params": dict(parse_qsl(url.query)), "path": url.path, "variant_id": variant_id,
+            "checkout_id": created.json["checkout_id"]}
+
+
+def ipn(app, placed, secret=None, **changes) -> dict:
+    """What VNPay sends after a payment, signed with the shop's secret unless told otherwise."""
+    request = placed["params"]
+    params = {"vnp_TmnCode": request["vnp_TmnCode"], "vnp_Amount": request["vnp_Amount"],
+              "vnp_TxnRef": request["vnp_TxnRef"], "vnp_OrderInfo": request["vnp_OrderInfo"],
+              "vnp_BankCode": "NCB", "vnp_PayDate": "20261123150000", "vnp_TransactionNo": "14226112",
+              "vnp_ResponseCode": "00", "vnp_TransactionStatus": "00", **changes}
+    return {"query": signed_query(params, secret or app.config["VNPAY_HASH_SECRET"])}
+
+
+def send(client, message: dict):
+    response = client.get(f"/payments/vnpay/ipn?{message['query']}")
+    assert response.status_code == 200
+    return response.json
+
+
+def states(app) -> tuple:
+    from marketplace.extensions import db
+
+    with app.app_context():
+        order = db.session.scalar(db.select(Order))
+        payment = db.session.scalar(db.select(Payment))
+        return order.status, order.payment_status, payment.status
+
+
+def test_the_payment_url_is_signed_in_hundredths_with_a_fresh_reference(app, client, placed):
+    params = placed["params"]
+    assert params["vnp_Amount"] == str((2 * 180_000 + 25_000) * 100)
+    assert params["vnp_CurrCode"] == "VND" and params["vnp_Version"] == "2.1.0"
+    assert params["vnp_OrderInfo"].isascii() and "CQ-" in params["vnp_OrderInfo"]
+    assert params["vnp_ReturnUrl"].endswith("/payments/vnpay/return")
+    assert signed_query({k: v for k, v in params.items() if k != "vnp_SecureHash"},
+                        app.config["VNPAY_HASH_SECRET"]).endswith(params["vnp_SecureHash"])
+    assert states(app) == ("awaiting_payment", "unpaid", "pending")
+
+
+def test_a_correct_ipn_confirms_and_a_repeat_is_already_confirmed(app, client, placed):
+    assert send(client, ipn(app, placed)) == {"RspCode": "00", "Message": "Confirm Success"}
+    assert states(app) == ("paid", "paid", "succeeded")
+    assert send(client, ipn(app, placed))["RspCode"] == "02"
+    assert count(app, PaymentEvent, PaymentEvent.outcome == "applied") == 1
+
+
+@pytest.mark.parametrize("message, code", [
+    (lambda app, placed: ipn(app, placed, secret="not-the-shop-secret"), "97"),
+    (lambda app, placed: {"query": ipn(app, placed)["query"].replace("vnp_Amount=", "vnp_Amount=1")}, "97"),
+    (lambda app, placed: ipn(app, placed, vnp_TxnRef="CQ999T999"), "01"),
+    (lambda app, placed: ipn(app, placed, vnp_Amount="100"), "04"),
+])
+def test_a_bad_ipn_is_answered_and_changes_nothing(app, client, placed, message, code):
+    assert send(client, message(app, placed))["RspCode"] == code
+    assert states(app) == ("awaiting_payment", "unpaid", "pending")
+    assert stock_of(app, placed["variant_id"]) == 3
+
+
+def test_a_cancelled_payment_is_recorded_as_failed_and_a_later_success_still_pays(app, client, placed):
+    assert send(client, ipn(app, placed, vnp_ResponseCode="24", vnp_TransactionStatus="02"))["RspCode"] == "00"
+    assert states(app) == ("awaiting_payment", "unpaid", "failed")
+    assert send(client, ipn(app, placed, vnp_TransactionNo="14226113"))["RspCode"] == "00"
+    assert states(app) == ("paid", "paid", "succeeded")
+
+
+def test_the_return_page_shows_but_never_changes(app, client, placed):
+    response = client.get(f"/payments/vnpay/return?{ipn(app, placed)['query']}")
+    assert response.status_code == 302
+    assert states(app) == ("awaiting_payment", "unpaid", "pending"), "only the IPN pays"
+
+
+def test_the_sandbox_wallet_pays_through_the_signed_ipn(app, client, placed):
+    unsigned = {k: v for k, v in placed["params"].items() if k != "vnp_SecureHash"}
+    assert client.get(f"{placed['path']}?{urlencode(unsigned)}").status_code == 400, "only a signed request"
+    page = client.get(f"{placed['path']}?{urlencode(placed['params'])}")
+    assert page.status_code == 200 and "385.000" in page.get_data(as_text=True)
+    paid = client.post(placed["path"], data={**placed["params"], "choice": "pay"})
+    assert paid.status_code == 302 and "/payments/vnpay/return?" in paid.headers["Location"]
+    assert states(app) == ("paid", "paid", "succeeded"), "the wallet's IPN paid the order"
+    back = client.get(paid.headers["Location"])
+    assert back.status_code == 302 and back.headers["Location"].endswith(f"/checkout/{placed['checkout_id']}/done")
+
+
+def test_the_sandbox_wallet_is_not_there_in_production(app, client, placed, monkeypatch):
+    monkeypatch.setitem(app.config, "VNPAY_SANDBOX", False)
+    assert client.get(f"{placed['path']}?{urlencode(placed['params'])}").status_code == 404
+
+
+def test_production_needs_a_real_gateway_for_vnpay_and_has_no_sandbox():
+    from tests.conftest import make_test_app
+
+    with pytest.raises(RuntimeError, match="VNPAY_PAYMENT_URL"):
+        make_test_app(ENV_NAME="production", PAYMENT_METHODS=("cod", "vnpay"))
+    app = make_test_app(ENV_NAME="production", PAYMENT_METHODS=("cod",))
+    assert not app.config.get("VNPAY_SANDBOX")
