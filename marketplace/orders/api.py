@@ -328,6 +328,18 @@ def payment_received(order_id: int):
     return order_body(services.confirm_transfer_received(services.get_seller_order(user, order_id), user))
 
 
+@blp.post("/admin/orders/<id:order_id>/refund")
+@token_required
+@blp.arguments(SellerCancelIn)
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def admin_refund(data, order_id: int):
+    """Admins only: cancel a paid order at any point before completion and give its money back in full
+    (through Stripe when it was paid there, else recorded as a manual refund); its stock goes back."""
+    return order_body(services.refund_by_admin(services.get_order_for_admin(current_api_user(), order_id),
+                                               current_api_user(), data["reason"]))
+
+
 @blp.post("/seller/orders/<id:order_id>/ship")
 @token_required
 @blp.arguments(ShipIn)

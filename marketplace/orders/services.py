@@ -63,6 +63,7 @@ from ..errors import Conflict, DomainError, NotFound, PermissionDenied
 from ..extensions import db
 from ..payments import METHODS, PaymentMethod, enabled_methods, get_method
 from ..payments.bank_transfer import BankTransfer
+from ..payments.refunds import refund_order
 from ..search.sync import queue_products
 from ..shops.locations import check_location
 from ..shops.models import ShopMember
@@ -79,6 +80,7 @@ from .models import (
     PAID,
     PAYMENT_RECEIVED,
     PLACED,
+    REFUNDED,
     SHIPPED,
     STATUSES,
     UNPAID,
@@ -89,7 +91,7 @@ from .models import (
     OrderLine,
 )
 
-BUYER, SELLER, SYSTEM = "buyer", "seller", "system"
+BUYER, SELLER, SYSTEM, ADMIN = "buyer", "seller", "system", "admin"
 
 # (from, to) -> who may make that move. Nothing else is allowed.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
@@ -103,7 +105,12 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (CONFIRMED, CANCELLED): frozenset({SELLER}),
     (SHIPPED, DELIVERED): frozenset({SELLER}),
     (DELIVERED, COMPLETED): frozenset({BUYER, SYSTEM}),
+    # An admin may cancel, and so refund, a paid order until it is completed.
+    (SHIPPED, CANCELLED): frozenset({ADMIN}),
+    (DELIVERED, CANCELLED): frozenset({ADMIN}),
 }
+for _paid in (PAID, CONFIRMED):
+    TRANSITIONS[(_paid, CANCELLED)] = TRANSITIONS[(_paid, CANCELLED)] | {ADMIN}
 
 STATUS_LABELS = {
     AWAITING_PAYMENT: _l("Chờ thanh toán"),
@@ -349,8 +356,13 @@ def transition(order: Order, to: str, *, role: str, actor: User | None, note: st
     if role not in TRANSITIONS.get((order.status, to), ()):
         raise Conflict(_("Đơn %(code)s đang ở trạng thái “%(now)s”, không thể chuyển sang “%(to)s”.",
                          code=order.code, now=status_label(order.status), to=status_label(to)))
+    refund = to == CANCELLED and order.payment_status == PAYMENT_RECEIVED
+    if refund:
+        changes["payment_status"] = REFUNDED
     if not _move(order, to, role=role, actor=actor, note=note, **changes):
         raise Conflict(_("Đơn %(code)s vừa được cập nhật ở nơi khác. Vui lòng tải lại.", code=order.code))
+    if refund:  # after the move: only the request that cancelled it refunds it
+        refund_order(order, actor)
     return order
 
 
@@ -483,6 +495,26 @@ def deliver_order(order: Order, actor: User) -> Order:
     require_role(actor, order.shop)
     changes = {"payment_status": PAYMENT_RECEIVED} if order.payment_method == COD else {}
     return transition(order, DELIVERED, role=SELLER, actor=actor, **changes)
+
+
+def get_order_for_admin(user: User, order_id) -> Order:
+    if not user.is_admin:
+        raise PermissionDenied(_("Chỉ quản trị viên được hoàn tiền."))
+    order_id = parse_id(order_id)
+    order = db.session.scalar(_with_details(select(Order).where(Order.id == order_id))) if order_id else None
+    if order is None:
+        raise NotFound(_("Không tìm thấy đơn hàng."))
+    return order
+
+
+def refund_by_admin(order: Order, actor: User, reason: str) -> Order:
+    """An admin cancels a paid order at any point before it is completed, and its money goes back."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Chỉ quản trị viên được hoàn tiền."))
+    if order.payment_status != PAYMENT_RECEIVED:
+        raise Conflict(_("Đơn %(code)s chưa được thanh toán.", code=order.code))
+    reason = _clean_reason(reason, required=True)
+    return transition(order, CANCELLED, role=ADMIN, actor=actor, note=reason, cancel_reason=reason)
 
 
 def cancel_by_seller(order: Order, actor: User, reason: str) -> Order:

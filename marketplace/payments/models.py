@@ -28,6 +28,7 @@ class Payment(db.Model):
     currency: Mapped[str] = mapped_column(db.String(3), default="vnd")
     status: Mapped[str] = mapped_column(db.String(10), default=PENDING)
     reference: Mapped[str | None] = mapped_column(db.String(255))  # the provider's id for the attempt
+    charge_reference: Mapped[str | None] = mapped_column(db.String(255))  # what a refund names (Stripe's intent)
     redirect_url: Mapped[str | None] = mapped_column(db.Text)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -59,3 +60,17 @@ class PaymentEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
 
     __table_args__ = (db.UniqueConstraint("provider", "event_id", name="uq_payment_event_provider_event"),)
+
+
+class Refund(db.Model):
+    """An order's money given back in full when a paid order is cancelled: through the provider that took
+    it (Stripe), or recorded as a manual refund that the seller or an admin sends back by transfer."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("order.id", ondelete="CASCADE"), unique=True)
+    payment_id: Mapped[int | None] = mapped_column(db.ForeignKey("payment.id", ondelete="SET NULL"), index=True)
+    amount_vnd: Mapped[int] = mapped_column(db.BigInteger)
+    via: Mapped[str] = mapped_column(db.String(10))  # "stripe" or "manual"
+    reference: Mapped[str | None] = mapped_column(db.String(255))  # the provider's refund id
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

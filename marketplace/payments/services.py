@@ -28,6 +28,7 @@ class Callback:
     payment_id: int | None  # from the metadata we gave the provider (Stripe)
     new_status: str | None  # None: an event we only record
     reference: str | None = None  # or the provider's reference for the attempt (VNPay's vnp_TxnRef)
+    charge_reference: str | None = None  # what a later refund must name (Stripe's payment intent)
     amount_vnd: int | None = None
     currency: str | None = None
     payload: str = ""
@@ -78,6 +79,8 @@ def apply_callback(callback: Callback) -> str:
     if not moved:
         event.outcome, event.note = "ignored", f"payment already {payment.status}"
         return event.outcome
+    if callback.new_status == SUCCEEDED and callback.charge_reference:
+        payment.charge_reference = callback.charge_reference
     if callback.new_status == SUCCEEDED and not record_payment(payment.checkout):
         # The money came after the orders expired or were cancelled: it is owed back.
         event.outcome, event.note = "flagged", "paid after its orders were cancelled: refund it"

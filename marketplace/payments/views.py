@@ -46,6 +46,7 @@ def stripe_webhook():
         payment_id=(obj.get("metadata") or {}).get("payment_id"),
         new_status=meaning(obj) if meaning else None,
         amount_vnd=amount if isinstance(amount, int) else None, currency=obj.get("currency"),
+        charge_reference=obj.get("payment_intent") if obj.get("object") == "checkout.session" else None,
         payload=payload.decode("utf-8", "replace")))
     return jsonify({"received": True, "outcome": outcome})
 

@@ -26,9 +26,13 @@ class FakeStripe(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802  (http.server's name)
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         FakeStripe.received.append({"path": self.path, "headers": dict(self.headers), "form": parse_qs(body)})
-        session_id = f"cs_test_{len(FakeStripe.received)}"
-        reply = json.dumps({"id": session_id, "object": "checkout.session", "payment_status": "unpaid",
-                            "url": f"https://checkout.stripe.test/c/pay/{session_id}"}).encode()
+        if self.path == "/v1/refunds":
+            reply = json.dumps({"id": f"re_test_{len(FakeStripe.received)}", "object": "refund",
+                                "status": "succeeded"}).encode()
+        else:
+            session_id = f"cs_test_{len(FakeStripe.received)}"
+            reply = json.dumps({"id": session_id, "object": "checkout.session", "payment_status": "unpaid",
+                                "url": f"https://checkout.stripe.test/c/pay/{session_id}"}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(reply)))
@@ -81,7 +85,8 @@ def signed(payload: bytes, at: int | None = None, secret: str = SECRET) -> dict:
 
 def event(event_id: str, kind: str, placed: dict, **obj) -> bytes:
     data = {"id": "cs_test_1", "object": "checkout.session", "amount_total": placed["amount"], "currency": "vnd",
-            "payment_status": "paid", "metadata": {"payment_id": str(placed["payment_id"]),
+            "payment_status": "paid", "payment_intent": "pi_test_1",
+            "metadata": {"payment_id": str(placed["payment_id"]),
                                                    "checkout_id": str(placed["checkout_id"])}, **obj}
     return json.dumps({"id": event_id, "object": "event", "type": kind, "data": {"object": data}}).encode()
 
@@ -228,3 +233,47 @@ def test_money_arriving_after_the_orders_expired_is_flagged_for_a_refund(app, cl
     assert order_states(app) == [("cancelled", "unpaid")] * 2
     assert count(app, PaymentEvent, PaymentEvent.outcome == "flagged", PaymentEvent.note.contains("refund")) == 1
     assert stock_of(app, placed["variants"][0]) == 5, "the stock came back when they expired, once"
+
+
+def test_a_paid_order_cancelled_by_its_seller_is_refunded_through_stripe_once(app, client, placed, stripe_api):
+    from marketplace.extensions import db
+    from marketplace.payments.models import Refund
+    from tests.conftest import token_for
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    with app.app_context():
+        order = db.session.scalar(db.select(Order).order_by(Order.id))
+        order_id, total, seller_phone = order.id, order.total_vnd, order.shop.members[0].user.phone
+    seller = token_for(client, type("Seller", (), {"login": seller_phone, "password": "matkhau123"}))
+    cancelled = client.post(f"/api/v1/seller/orders/{order_id}/cancel", json={"reason": "Hết hàng đợt này"},
+                            headers=seller)
+    assert cancelled.status_code == 200, cancelled.json
+    assert (cancelled.json["status"], cancelled.json["payment_status"]) == ("cancelled", "refunded")
+    refund_call = stripe_api[-1]
+    assert refund_call["path"] == "/v1/refunds"
+    assert refund_call["form"]["payment_intent"] == ["pi_test_1"] and refund_call["form"]["amount"] == [str(total)]
+    assert refund_call["headers"]["Idempotency-Key"] == f"refund-order-{order_id}"
+    assert count(app, Refund, Refund.via == "stripe", Refund.amount_vnd == total) == 1
+    assert stock_of(app, placed["variants"][0]) == 5
+    again = client.post(f"/api/v1/seller/orders/{order_id}/cancel", json={"reason": "Hết hàng đợt này"},
+                        headers=seller)
+    assert again.status_code == 409 and count(app, Refund) == 1 and len(stripe_api) == 2
+    assert order_states(app)[1] == ("paid", "paid"), "the other shop's order is untouched"
+
+
+def test_a_refund_that_stripe_refuses_cancels_nothing(app, client, placed, stripe_api, monkeypatch):
+    from marketplace.extensions import db
+    from marketplace.payments.models import Refund
+    from tests.conftest import token_for
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing listens there
+    with app.app_context():
+        order = db.session.scalar(db.select(Order).order_by(Order.id))
+        order_id, seller_phone = order.id, order.shop.members[0].user.phone
+    seller = token_for(client, type("Seller", (), {"login": seller_phone, "password": "matkhau123"}))
+    refused = client.post(f"/api/v1/seller/orders/{order_id}/cancel", json={"reason": "Hết hàng đợt này"},
+                          headers=seller)
+    assert refused.status_code == 422 and "hoàn tiền" in refused.json["detail"]
+    assert order_states(app) == [("paid", "paid")] * 2
+    assert count(app, Refund) == 0 and stock_of(app, placed["variants"][0]) == 4

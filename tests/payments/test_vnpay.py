@@ -130,3 +130,34 @@ def test_production_needs_a_real_gateway_for_vnpay_and_has_no_sandbox():
         make_test_app(ENV_NAME="production", PAYMENT_METHODS=("cod", "vnpay"))
     app = make_test_app(ENV_NAME="production", PAYMENT_METHODS=("cod",))
     assert not app.config.get("VNPAY_SANDBOX")
+
+
+def test_only_an_admin_refunds_a_paid_order_at_will_and_only_once(
+        app, client, placed, factory):
+    from marketplace.extensions import db
+    from marketplace.payments.models import Refund
+    from tests.conftest import token_for
+
+    send(client, ipn(app, placed))
+    with app.app_context():
+        order = db.session.scalar(db.select(Order))
+        order_id, total = order.id, order.total_vnd
+    admin = factory.user(name="Quản trị tỉnh", phone="0912000931")
+    with app.app_context():
+        from marketplace.accounts.models import User
+        db.session.get(User, admin.id).is_admin = True
+        db.session.commit()
+    buyer = factory.user(name="Người mua khác", phone="0912000932")
+    not_admin = client.post(f"/api/v1/admin/orders/{order_id}/refund", json={"reason": "Khách đổi ý"},
+                            headers=token_for(client, buyer))
+    assert not_admin.status_code == 403 and states(app)[:2] == ("paid", "paid")
+
+    refunded = client.post(f"/api/v1/admin/orders/{order_id}/refund", json={"reason": "Người bán không giao được"},
+                           headers=token_for(client, admin))
+    assert refunded.status_code == 200, refunded.json
+    assert (refunded.json["status"], refunded.json["payment_status"]) == ("cancelled", "refunded")
+    assert count(app, Refund, Refund.via == "manual", Refund.amount_vnd == total) == 1
+    assert stock_of(app, placed["variant_id"]) == 5
+    again = client.post(f"/api/v1/admin/orders/{order_id}/refund", json={"reason": "Người bán không giao được"},
+                        headers=token_for(client, admin))
+    assert again.status_code == 409 and count(app, Refund) == 1
