@@ -106,7 +106,7 @@ class OrderEventOut(Schema):
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
     label = fields.String()
-    actor_role = fields.String(metadata={"description": "buyer, seller or system"})
+    actor_role = fields.String(metadata={"description": "buyer, seller, admin or system"})
     note = fields.String()
 
 
@@ -326,6 +326,16 @@ def payment_received(order_id: int):
     """The shop saw the order's bank transfer (vietqr) arrive: the order is paid and waits to be confirmed."""
     user = current_api_user()
     return order_body(services.confirm_transfer_received(services.get_seller_order(user, order_id), user))
+
+
+@blp.post("/admin/orders/<id:order_id>/payment-received")
+@token_required
+@blp.response(200, OrderOut)
+@blp.doc(security=BEARER)
+def admin_payment_received(order_id: int):
+    """Admins only: record a bank transfer (vietqr) as received, as the seller would."""
+    user = current_api_user()
+    return order_body(services.confirm_transfer_received(services.get_order_for_admin(user, order_id), user))
 
 
 @blp.post("/admin/orders/<id:order_id>/refund")

@@ -122,3 +122,21 @@ def test_the_api_gives_the_transfer_and_the_seller_confirms_it(app, client, mark
     assert (received.json["status"], received.json["payment_status"]) == ("paid", "paid")
     again = client.post(f"/api/v1/seller/orders/{order_id}/payment-received", headers=honey_seller)
     assert again.status_code == 409 and again.content_type == "application/problem+json"
+
+
+def test_an_admin_may_record_a_transfer_for_a_seller_and_nobody_else_may(app, client, market, factory):
+    from marketplace.accounts.models import User
+    from marketplace.extensions import db
+
+    add(client, market, "honey")
+    client.post("/checkout", data={**ADDRESS, "payment_method": "vietqr"})
+    order_id, _ = order_of(app, "Mật ong U Minh")
+    admin, someone = factory.user(name="Quản trị", phone="0912000941"), factory.user(name="Ai đó", phone="0912000942")
+    with app.app_context():
+        db.session.get(User, admin.id).is_admin = True
+        db.session.commit()
+    refused = client.post(f"/api/v1/admin/orders/{order_id}/payment-received", headers=token_for(client, someone))
+    assert refused.status_code == 403
+    done = client.post(f"/api/v1/admin/orders/{order_id}/payment-received", headers=token_for(client, admin))
+    assert done.status_code == 200 and done.json["payment_status"] == "paid"
+    assert done.json["timeline"][-1]["actor_role"] == "admin"
