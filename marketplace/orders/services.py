@@ -322,8 +322,9 @@ def _move(order: Order, to: str, *, role: str, actor: User | None, note: str = "
         return False
     for key, value in values.items():
         set_committed_value(order, key, value)
-    db.session.add(OrderEvent(order_id=order.id, actor_id=actor.id if actor else None, actor_role=role,
-                              from_status=from_status, to_status=to, note=note))
+    # Appended to the loaded timeline, so the answer to this very request already shows the move.
+    order.events.append(OrderEvent(actor_id=actor.id if actor else None, actor_role=role,
+                                   from_status=from_status, to_status=to, note=note))
     if to == CANCELLED:
         _give_back_stock(order)
     db.session.flush()
