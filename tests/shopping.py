@@ -70,3 +70,13 @@ def give_bank_account(app, owner, shop, bank_bin: str = "970436", number: str = 
         set_bank_account(db.session.get(Shop, shop.id), db.session.get(User, owner.id), bank_bin, number,
                          "NGUYEN VAN TU")
         db.session.commit()
+
+
+def make_admin(app, user) -> None:
+    """The province's operator (as `flask create-admin` makes one)."""
+    from marketplace.accounts.models import User
+    from marketplace.extensions import db
+
+    with app.app_context():
+        db.session.get(User, user.id).is_admin = True
+        db.session.commit()

@@ -166,10 +166,6 @@ def clean_address(data: dict | None) -> Address:
     return Address(recipient, phone, int(province.code), int(ward.code), street)
 
 
-def enabled_payment_methods() -> tuple[str, ...]:
-    return tuple(method.name for method in enabled_methods())
-
-
 def _clean_payment_method(name) -> PaymentMethod:
     method = get_method(name)
     if method is None:

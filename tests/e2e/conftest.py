@@ -49,3 +49,26 @@ def shoot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def add_first_result(page, url: str, query: str) -> None:
+    """Search as a buyer types, open the first product, put it in the cart."""
+    page.goto(f"{url}/search?q={query}")
+    page.locator("a.product-card").first.click()
+    page.get_by_role("button", name="Thêm vào giỏ").click()
+    page.wait_for_url("**/cart")
+
+
+def fill_checkout(page, payment: str | None, street: str = "12 Phan Ngọc Hiển") -> None:
+    """From the cart: the delivery address in Cà Mau and the way to pay, by its label (None: the default)."""
+    page.get_by_role("link", name="Đặt hàng").click()
+    page.wait_for_url("**/checkout")
+    page.get_by_label("Người nhận").fill("Trần Thị Bình")
+    page.get_by_label("Số điện thoại").fill("0987 654 321")
+    page.get_by_label("Tỉnh/Thành phố").select_option(label="Cà Mau")
+    # Wards arrive by fetch once a province is picked (the page's CSP forbids eval-based waits).
+    page.locator("#ward_code option", has_text="Phường An Xuyên").wait_for(state="attached")
+    page.get_by_label("Phường/Xã").select_option(label="Phường An Xuyên")
+    page.get_by_label("Số nhà, đường, ấp").fill(street)
+    if payment:
+        page.get_by_label(payment).check()

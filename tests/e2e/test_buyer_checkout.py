@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import shoot
+from tests.e2e.conftest import add_first_result, fill_checkout, shoot
 
 pytestmark = pytest.mark.slow
 
@@ -18,13 +18,6 @@ def market(app, factory):
                     variants=[{"name": "Chai 500 ml", "price_vnd": 180_000, "stock": 5}])
 
 
-def add_first_result(page, url: str, query: str) -> None:
-    page.goto(f"{url}/search?q={query}")
-    page.locator("a.product-card").first.click()
-    page.get_by_role("button", name="Thêm vào giỏ").click()
-    page.wait_for_url("**/cart")
-
-
 def test_a_buyer_checks_out_two_shops_with_cash_on_delivery(live_server, phone_page, market):
     page = phone_page
     add_first_result(page, live_server, "tom kho dat mui")  # typed without diacritics
@@ -35,16 +28,8 @@ def test_a_buyer_checks_out_two_shops_with_cash_on_delivery(live_server, phone_p
     # 560.000 + 30.000 delivery, 180.000 + 25.000 delivery (under the free-delivery amount)
     assert page.get_by_text("795.000").is_visible()
     shoot(page, "buyer-2-cart-two-shops")
-    page.get_by_role("link", name="Đặt hàng").click()
-
-    page.wait_for_url("**/checkout")
-    page.get_by_label("Người nhận").fill("Trần Thị Bình")
-    page.get_by_label("Số điện thoại").fill("0987 654 321")
-    page.get_by_label("Tỉnh/Thành phố").select_option(label="Cà Mau")
-    page.locator("#ward_code option", has_text="Phường An Xuyên").wait_for(state="attached")
-    page.get_by_label("Phường/Xã").select_option(label="Phường An Xuyên")
-    page.get_by_label("Số nhà, đường, ấp").fill("12 Phan Ngọc Hiển, khóm 3")
-    assert page.get_by_label("Trả tiền mặt khi nhận hàng (COD)").is_checked()
+    fill_checkout(page, None, street="12 Phan Ngọc Hiển, khóm 3")
+    assert page.get_by_label("Trả tiền mặt khi nhận hàng (COD)").is_checked(), "the first method is the default"
     shoot(page, "buyer-3-checkout")
     page.get_by_role("button", name="Đặt hàng").click()
 

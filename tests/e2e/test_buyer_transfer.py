@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import shoot
+from tests.e2e.conftest import add_first_result, fill_checkout, shoot
 from tests.shopping import give_bank_account
 
 pytestmark = pytest.mark.slow
@@ -20,17 +20,8 @@ def test_checkout_by_vietqr_shows_a_scannable_code(app, live_server, phone_page,
                     variants=[{"name": "500 g", "price_vnd": 560_000, "stock": 5}])
     page = phone_page
 
-    page.goto(f"{live_server}/search?q=tom+kho")
-    page.locator("a.product-card").first.click()
-    page.get_by_role("button", name="Thêm vào giỏ").click()
-    page.get_by_role("link", name="Đặt hàng").click()
-    page.get_by_label("Người nhận").fill("Trần Thị Bình")
-    page.get_by_label("Số điện thoại").fill("0987 654 321")
-    page.get_by_label("Tỉnh/Thành phố").select_option(label="Cà Mau")
-    page.locator("#ward_code option", has_text="Phường An Xuyên").wait_for(state="attached")
-    page.get_by_label("Phường/Xã").select_option(label="Phường An Xuyên")
-    page.get_by_label("Số nhà, đường, ấp").fill("12 Phan Ngọc Hiển")
-    page.get_by_label("Chuyển khoản ngân hàng (quét mã VietQR)").check()
+    add_first_result(page, live_server, "tom+kho")
+    fill_checkout(page, "Chuyển khoản ngân hàng (quét mã VietQR)")
     shoot(page, "transfer-1-checkout")
     page.get_by_role("button", name="Đặt hàng").click()
 

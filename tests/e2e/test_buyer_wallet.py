@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import shoot
+from tests.e2e.conftest import add_first_result, fill_checkout, shoot
 
 pytestmark = pytest.mark.slow
 
@@ -14,17 +14,8 @@ def test_checkout_through_the_sandbox_wallet_ends_on_a_paid_order(live_server, p
                     variants=[{"name": "Chai 500 ml", "price_vnd": 180_000, "stock": 5}])
     page = phone_page
 
-    page.goto(f"{live_server}/search?q=mat+ong")
-    page.locator("a.product-card").first.click()
-    page.get_by_role("button", name="Thêm vào giỏ").click()
-    page.get_by_role("link", name="Đặt hàng").click()
-    page.get_by_label("Người nhận").fill("Trần Thị Bình")
-    page.get_by_label("Số điện thoại").fill("0987 654 321")
-    page.get_by_label("Tỉnh/Thành phố").select_option(label="Cà Mau")
-    page.locator("#ward_code option", has_text="Phường An Xuyên").wait_for(state="attached")
-    page.get_by_label("Phường/Xã").select_option(label="Phường An Xuyên")
-    page.get_by_label("Số nhà, đường, ấp").fill("12 Phan Ngọc Hiển")
-    page.get_by_label("Ví điện tử / ngân hàng (qua VNPay)").check()
+    add_first_result(page, live_server, "mat+ong")
+    fill_checkout(page, "Ví điện tử / ngân hàng (qua VNPay)")
     page.get_by_role("button", name="Đặt hàng").click()
 
     page.wait_for_url("**/payments/sandbox/vnpay?**")

@@ -7,7 +7,7 @@ from PIL import Image
 
 from marketplace.orders.models import Order
 from tests.conftest import login, token_for
-from tests.shopping import ADDRESS, give_bank_account, stock_of
+from tests.shopping import ADDRESS, give_bank_account, make_admin, stock_of
 
 
 @pytest.fixture
@@ -125,16 +125,11 @@ def test_the_api_gives_the_transfer_and_the_seller_confirms_it(app, client, mark
 
 
 def test_an_admin_may_record_a_transfer_for_a_seller_and_nobody_else_may(app, client, market, factory):
-    from marketplace.accounts.models import User
-    from marketplace.extensions import db
-
     add(client, market, "honey")
     client.post("/checkout", data={**ADDRESS, "payment_method": "vietqr"})
     order_id, _ = order_of(app, "Mật ong U Minh")
     admin, someone = factory.user(name="Quản trị", phone="0912000941"), factory.user(name="Ai đó", phone="0912000942")
-    with app.app_context():
-        db.session.get(User, admin.id).is_admin = True
-        db.session.commit()
+    make_admin(app, admin)
     refused = client.post(f"/api/v1/admin/orders/{order_id}/payment-received", headers=token_for(client, someone))
     assert refused.status_code == 403
     done = client.post(f"/api/v1/admin/orders/{order_id}/payment-received", headers=token_for(client, admin))

@@ -8,7 +8,7 @@ import pytest
 from marketplace.orders.models import Order
 from marketplace.payments.models import Payment, PaymentEvent
 from marketplace.payments.vnpay import signed_query
-from tests.shopping import ADDRESS, count, stock_of
+from tests.shopping import ADDRESS, count, make_admin, stock_of
 
 
 def test_the_signature_matches_a_second_implementation():
@@ -143,10 +143,7 @@ def test_only_an_admin_refunds_a_paid_order_at_will_and_only_once(
         order = db.session.scalar(db.select(Order))
         order_id, total = order.id, order.total_vnd
     admin = factory.user(name="Quản trị tỉnh", phone="0912000931")
-    with app.app_context():
-        from marketplace.accounts.models import User
-        db.session.get(User, admin.id).is_admin = True
-        db.session.commit()
+    make_admin(app, admin)
     buyer = factory.user(name="Người mua khác", phone="0912000932")
     not_admin = client.post(f"/api/v1/admin/orders/{order_id}/refund", json={"reason": "Khách đổi ý"},
                             headers=token_for(client, buyer))
