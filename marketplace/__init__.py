@@ -109,6 +109,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
     from .api import register_api
     from .cart.views import bp as cart_bp
     from .catalog.seller_views import bp as seller_bp
@@ -118,7 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     from .search.views import bp as search_bp
     from .shops.views import bp as shops_bp
 
-    for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp, search_bp, cart_bp, orders_bp):
+    for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp, search_bp, cart_bp, orders_bp,
+                      admin_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 

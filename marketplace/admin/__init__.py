@@ -1,0 +1,1 @@
+"""Admin screens over the other features, and the audit log of every admin decision."""
