@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from .catalog.seller_views import bp as seller_bp
     from .catalog.views import bp as catalog_bp
     from .media.views import bp as media_bp
+    from .ocop import models as _ocop_models  # noqa: F401  (mapped before first use; its views come next)
     from .orders.views import bp as orders_bp
     from .search.views import bp as search_bp
     from .shops.views import bp as shops_bp

@@ -1,16 +1,25 @@
 """Small helpers shared by every feature: time, money, Vietnamese text."""
 
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from slugify import slugify as _slugify
 
 MAX_DB_ID = 2**31 - 1  # ids are 32-bit integer columns
 
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def vietnam_today() -> date:
+    """The calendar date in Vietnam: what expiry dates on certificates and labels are read against."""
+    return datetime.now(VIETNAM).date()
 
 
 def format_vnd(amount: int | None) -> str:
