@@ -44,6 +44,7 @@ class Config:
     # before decoding (decompression bombs included).
     MAX_IMAGE_PIXELS = _int("MAX_IMAGE_PIXELS", 50_000_000)
     IMAGE_SIZES = (320, 800, 1600)
+    MAX_CERTIFICATE_BYTES = _int("MAX_CERTIFICATE_BYTES", 10 * 1024 * 1024)  # an OCOP certificate scan or PDF
     MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     SEARCH_DIR = os.environ.get("SEARCH_DIR")  # default: DATA_DIR/search

@@ -115,13 +115,13 @@ def _register_blueprints(app: Flask) -> None:
     from .catalog.seller_views import bp as seller_bp
     from .catalog.views import bp as catalog_bp
     from .media.views import bp as media_bp
-    from .ocop import models as _ocop_models  # noqa: F401  (mapped before first use; its views come next)
+    from .ocop.views import bp as ocop_bp
     from .orders.views import bp as orders_bp
     from .search.views import bp as search_bp
     from .shops.views import bp as shops_bp
 
     for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp, search_bp, cart_bp, orders_bp,
-                      admin_bp):
+                      admin_bp, ocop_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -9,6 +9,7 @@ from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
 from ..errors import DomainError
 from ..extensions import db
 from ..media.services import read_upload
+from ..ocop.services import current_rating, current_ratings
 from ..shops.services import get_shop_by_id
 from ..utils import MAX_DB_ID
 from . import services
@@ -73,6 +74,12 @@ class ShopRef(Schema):
     name = fields.String()
 
 
+class OcopOut(Schema):
+    stars = fields.Integer(metadata={"description": "3, 4 or 5"})
+    certificate_number = fields.String(metadata={"description": "The recognition decision's number"})
+    expires_on = fields.Date()
+
+
 class ProductOut(Schema):
     id = fields.Integer()
     slug = fields.String()
@@ -87,6 +94,8 @@ class ProductOut(Schema):
     price_min_vnd = fields.Integer()
     price_max_vnd = fields.Integer()
     in_stock = fields.Boolean()
+    ocop = fields.Nested(OcopOut, allow_none=True, metadata={
+        "description": "The OCOP rating while an admin's approval holds and it has not expired; otherwise null"})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
 
@@ -112,7 +121,19 @@ def photo_body(photo) -> dict:
             "urls": photo.image.urls()}
 
 
-def product_body(product) -> dict:
+_LOOK_UP = object()
+
+
+def ocop_body(claim) -> dict | None:
+    if claim is None:
+        return None
+    return {"stars": claim.stars, "certificate_number": claim.decision_number, "expires_on": claim.expires_on}
+
+
+def product_body(product, rating=_LOOK_UP) -> dict:
+    """`rating`: the product's current OCOP rating when the caller loaded it for a whole list."""
+    if rating is _LOOK_UP:
+        rating = current_rating(product)
     return {
         "id": product.id, "slug": product.slug, "title": product.title, "description": product.description,
         "status": product.status, "unit": product.unit, "category": category_body(product.category),
@@ -121,7 +142,8 @@ def product_body(product) -> dict:
                      for v in product.variants],
         "images": [photo_body(p) for p in product.photos],
         "price_min_vnd": product.price_min_vnd, "price_max_vnd": product.price_max_vnd,
-        "in_stock": product.in_stock, "created_at": product.created_at, "updated_at": product.updated_at,
+        "in_stock": product.in_stock, "ocop": ocop_body(rating),
+        "created_at": product.created_at, "updated_at": product.updated_at,
     }
 
 
@@ -156,7 +178,8 @@ def list_products(args):
     items, total = services.list_public_products(category=category, province_code=args.get("province_code"),
                                                  shop=shop, sort=args["sort"], page=args["page"],
                                                  per_page=args["per_page"])
-    return page_body([product_body(p) for p in items], total, args)
+    ratings = current_ratings(p.id for p in items)
+    return page_body([product_body(p, ratings.get(p.id)) for p in items], total, args)
 
 
 @blp.get("/products/<id:product_id>")

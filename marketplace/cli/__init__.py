@@ -9,12 +9,14 @@ from ..extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from ..ocop.cli import ocop_cli
     from ..orders.cli import orders_cli
     from .demo import seed_demo
 
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(ocop_cli)
 
 
 @click.command("create-admin")

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..catalog.api import ShopRef
+from ..ocop.services import current_ratings
 from . import services
 from .backend import SORTS
 
@@ -43,7 +44,7 @@ class SearchResultOut(Schema):
     shop = fields.Nested(ShopRef)
     province_code = fields.Integer()
     province_name = fields.String()
-    ocop_stars = fields.Integer(allow_none=True)
+    ocop_stars = fields.Integer(allow_none=True, metadata={"description": "A current OCOP rating's stars, else null"})
 
 
 class FacetOut(Schema):
@@ -56,6 +57,8 @@ class FacetsOut(Schema):
     category = fields.List(fields.Nested(FacetOut))
     province = fields.List(fields.Nested(FacetOut))
     in_stock = fields.Integer(metadata={"description": "How many of the results are in stock"})
+    ocop_stars = fields.List(fields.Nested(FacetOut), metadata={
+        "description": "Results with a current OCOP rating of at least `value` stars (approved and unexpired)"})
 
 
 class SearchOut(Schema):
@@ -73,19 +76,21 @@ class SearchOut(Schema):
 def search(args):
     """Search active products, typed with or without diacritics; filters, facets and a suggestion."""
     page = services.search_products(services.build_query(**args))
+    ratings = current_ratings(item.product.id for item in page.found)
     return {
         "total": page.total, "page": page.query.page, "per_page": page.query.per_page,
-        "results": [_result(item) for item in page.found],
+        "results": [_result(item, ratings) for item in page.found],
         "facets": {
             "category": [{"value": str(c.id), "label": c.display_name, "count": n} for c, n in page.categories],
             "province": [{"value": str(code), "label": name, "count": n} for code, name, n in page.provinces],
             "in_stock": page.in_stock_count,
+            "ocop_stars": [{"value": str(stars), "label": f"OCOP {stars}★+", "count": n} for stars, n in page.ocop],
         },
         "suggestion": page.suggestion,
     }
 
 
-def _result(item) -> dict:
+def _result(item, ratings: dict) -> dict:
     product, hit = item.product, item.hit
     return {
         "id": product.id, "slug": product.slug, "title": product.title, "title_html": hit.title_html,
@@ -94,7 +99,7 @@ def _result(item) -> dict:
         "image_url": product.cover.url(320) if product.cover else None,
         "shop": {"id": product.shop.id, "slug": product.shop.slug, "name": product.shop.name},
         "province_code": product.shop.province_code, "province_name": product.shop.province_name,
-        "ocop_stars": None,
+        "ocop_stars": ratings[product.id].stars if product.id in ratings else None,
     }
 
 

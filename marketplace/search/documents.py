@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..catalog.models import Product
 from ..extensions import db
+from ..ocop.models import APPROVED
 from ..shops.locations import province_by_code, short_name, ward_by_code
 from ..shops.models import Shop
 from .analysis import prepare, word_pairs
@@ -41,13 +42,26 @@ def product_document(product: Product) -> dict:
         "price": int(product.price_min_vnd),
         "created": int(product.created_at.timestamp()),
         "in_stock": "1" if any(v.stock > 0 for v in product.variants) else "0",
-        "ocop_stars": 0,  # filled in by the OCOP issue: approved, unexpired claims only
+        **ocop_fields(product),
     }
+
+
+def ocop_fields(product: Product) -> dict:
+    """An approved claim's stars and its expiry (as YYYYMMDD). Expiry is judged when the index is read
+    (ranker.IndexView.ocop_stars_on), so a rating that ends tonight leaves search without a re-index."""
+    claim = product.ocop_claim
+    if claim is None or claim.status != APPROVED:
+        return {"ocop_stars": 0, "ocop_expires": 0}
+    return {"ocop_stars": claim.stars, "ocop_expires": day_number(claim.expires_on)}
+
+
+def day_number(day) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
 
 
 def _loaded(query):
     return query.options(selectinload(Product.variants), selectinload(Product.shop),
-                         selectinload(Product.category))
+                         selectinload(Product.category), selectinload(Product.ocop_claim))
 
 
 def documents_for(session: Session, product_ids: Iterable[int]) -> tuple[list[dict], list[int]]:

@@ -22,7 +22,7 @@ from whoosh.reading import TermNotFound
 
 K1 = 1.2
 ID_COLUMNS = ("province", "top_category", "in_stock")
-NUMBER_COLUMNS = ("price", "created", "ocop_stars")
+NUMBER_COLUMNS = ("price", "created", "ocop_stars", "ocop_expires")
 CACHE_POSTINGS = 6_000_000  # numbers kept from segments: about 40 MB with the columns
 MAX_VIEW_TERMS = 2_000
 
@@ -125,6 +125,14 @@ class IndexView:
             self._columns[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         return self._columns[name]
 
+    def ocop_stars_on(self, today: int) -> np.ndarray:
+        """OCOP stars as buyers may see them on `today` (YYYYMMDD): 0 where the rating has expired. The index
+        keeps an approved claim's stars with its expiry; every filter and facet reads them through here."""
+        key = f"ocop_stars@{today}"
+        if key not in self._columns:
+            self._columns[key] = np.where(self.column("ocop_expires") >= today, self.column("ocop_stars"), 0)
+        return self._columns[key]
+
     def frequency(self, field: str, text: str) -> int:
         return self.reader.doc_frequency(field, text)
 
@@ -151,8 +159,9 @@ class IndexView:
         order = np.lexsort((-candidates, -values) if descending else (candidates, values))
         return candidates[order[:count]]
 
-    def facet_counts(self, matched: np.ndarray, column: str) -> dict[str, int]:
-        values, counts = np.unique(self.column(column)[matched], return_counts=True)
+    def facet_counts(self, matched: np.ndarray, column: str | np.ndarray) -> dict[str, int]:
+        values = self.column(column) if isinstance(column, str) else column
+        values, counts = np.unique(values[matched], return_counts=True)
         return {str(v): int(n) for v, n in zip(values.tolist(), counts.tolist(), strict=True)}
 
 

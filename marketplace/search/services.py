@@ -34,6 +34,7 @@ class SearchPage:
     categories: list[tuple[Category, int]] = field(default_factory=list)
     provinces: list[tuple[int, str, int]] = field(default_factory=list)
     in_stock_count: int = 0
+    ocop: list[tuple[int, int]] = field(default_factory=list)  # (stars, results with at least that many)
     suggestion: str | None = None
 
 
@@ -97,8 +98,16 @@ def search_products(query: SearchQuery) -> SearchPage:
         categories=sorted(category_counts, key=lambda item: -item[1]),
         provinces=sorted(provinces, key=lambda item: -item[2]),
         in_stock_count=result.facets.get("in_stock", {}).get("1", 0),
+        ocop=_at_least(result.facets.get("ocop_stars", {})),
         suggestion=result.suggestion,
     )
+
+
+def _at_least(counts: dict[str, int]) -> list[tuple[int, int]]:
+    """The OCOP filter means "this many stars or more", so each choice counts the ratings above it too."""
+    by_stars = {int(stars): n for stars, n in counts.items()}
+    return [(stars, total) for stars in (3, 4, 5)
+            if (total := sum(n for s, n in by_stars.items() if s >= stars))]
 
 
 def suggest(prefix: str, limit: int = 8) -> list[str]:

@@ -22,8 +22,10 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from ..utils import vietnam_today
 from .analysis import exact_analyzer, exact_words, folded_analyzer, pairs_analyzer, prepare, syllables
 from .backend import Hit, SearchBackend, SearchQuery, SearchResult
+from .documents import day_number
 from .highlight import highlight_title, snippet
 from .ranker import IndexView, SegmentCache, saturated
 
@@ -36,7 +38,7 @@ WIDEN_BELOW = 3  # results of the all-words query under which the search widens
 PAIRS_BOOST = 3.0
 MAX_COMPLETIONS_READ = 500  # terms of the lexicon looked at to complete the last word typed
 MAX_COMPLETIONS = 64  # the most common of them are completed
-FACETS = ("top_category", "province", "in_stock", "ocop_stars")
+FACETS = ("top_category", "province", "in_stock")  # and ocop_stars, judged on the day (IndexView.ocop_stars_on)
 
 
 def make_schema() -> Schema:
@@ -60,6 +62,7 @@ def make_schema() -> Schema:
         created=NUMERIC(int, bits=64, sortable=True),
         in_stock=ID(sortable=True),
         ocop_stars=NUMERIC(int, sortable=True),
+        ocop_expires=NUMERIC(int, sortable=True),  # YYYYMMDD of an approved claim's expiry, 0 without one
     )
 
 
@@ -91,6 +94,10 @@ def _split_glued_words(reader, words: list[str]) -> list[str]:
         else:
             result.append(word)
     return list(dict.fromkeys(result))
+
+
+def _today() -> int:
+    return day_number(vietnam_today())
 
 
 class IndexMissing(Exception):
@@ -149,7 +156,10 @@ class WhooshBackend(SearchBackend):
 
     def is_healthy(self) -> bool:
         try:
-            self._index().doc_count()  # reads the table of contents from disk
+            index = self._index()
+            index.doc_count()  # reads the table of contents from disk
+            if set(make_schema().names()) - set(index.schema.names()):
+                raise IndexMissing("index built before a field was added")  # rebuilt with today's fields
         except Exception:  # noqa: BLE001  (missing, truncated or foreign files: all mean "rebuild")
             self._close_local()
             return False
@@ -244,6 +254,7 @@ class WhooshBackend(SearchBackend):
         hits = [self._hit(view, int(docnum), float(scores[docnum]), marked if words else set())
                 for docnum in ranked[end - query.per_page:end]]
         facets = {name: view.facet_counts(matched, name) for name in FACETS}
+        facets["ocop_stars"] = view.facet_counts(matched, view.ocop_stars_on(_today()))
         # Offered when a word typed is in no document at all: a typo the other words hid.
         suggestion = self._did_you_mean(view.reader, query.text) if query.text else None
         return SearchResult(total=int(np.count_nonzero(matched)), hits=hits, facets=facets, suggestion=suggestion)
@@ -326,7 +337,7 @@ class WhooshBackend(SearchBackend):
         if query.max_price is not None:
             allowed &= view.column("price") <= query.max_price
         if query.ocop_stars:
-            allowed &= view.column("ocop_stars") >= query.ocop_stars
+            allowed &= view.ocop_stars_on(_today()) >= query.ocop_stars
         return allowed
 
     @staticmethod

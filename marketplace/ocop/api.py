@@ -1,0 +1,243 @@
+"""OCOP claims over the JSON API: a shop's claim for its product, and the admins' queue and decisions.
+
+Who may call what: the claim endpoints, the members of the product's shop; the /admin ones, admins only
+(403 before the body is even read, so a non-admin learns nothing and changes nothing); the certificate,
+both. A claim's fields come as multipart form fields beside the `certificate` file.
+"""
+
+from functools import wraps
+
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import MultiDict
+
+from ..admin.services import require_admin
+from ..api.auth import BEARER, current_api_user, token_required
+from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
+from ..catalog.services import get_product_for_edit
+from ..errors import NotFound
+from ..media.services import read_upload
+from . import certificates, services
+from .models import GROUPS, LEVELS, STATUSES, OcopClaim
+
+
+class MultipartParser(FlaskParser):
+    """A claim is fields and a file in one multipart/form-data body. flask-smorest documents one request
+    body per operation, and its `files` location is that multipart body: here it reads the form fields too,
+    so one schema describes (and validates) the whole body."""
+
+    def load_files(self, req, schema):
+        merged = MultiDict(req.form)
+        merged.update(req.files)
+        return self._makeproxy(merged, schema)
+
+
+class OcopBlueprint(Blueprint):
+    ARGUMENTS_PARSER = MultipartParser()
+
+
+blp = OcopBlueprint("api_ocop", __name__, url_prefix="/api/v1", description="OCOP claims and their approval")
+
+GROUP_DESCRIPTION = ("food, beverages, herbal, handicrafts, ornamental (plants and animals), tourism "
+                     "(community tourism services); default: the product category's group")
+
+
+def admin_token_required(view):
+    """A bearer token of an admin, checked before anything else is read."""
+    @token_required
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        require_admin(current_api_user())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+class ClaimIn(Schema):
+    stars = fields.Integer(required=True, metadata={"enum": [3, 4, 5]})
+    decision_number = fields.String(required=True, validate=validate.Length(max=60),
+                                    metadata={"description": "The recognition decision's number",
+                                              "example": "1234/QĐ-UBND"})
+    decided_on = fields.Date(required=True, metadata={"description": "The decision's date (not in the future)"})
+    issuing_level = fields.String(validate=validate.OneOf(LEVELS), metadata={
+        "description": "province (3, 4 stars) or national (5 stars); derived from the stars when left out"})
+    product_group = fields.String(validate=validate.OneOf(GROUPS), metadata={"description": GROUP_DESCRIPTION})
+    expires_on = fields.Date(metadata={"description": "After the decision date, at most 36 months on; "
+                                                      "default: the decision date + 36 months"})
+    certificate = Upload(required=True, metadata={
+        "description": "The certificate: JPEG, PNG or WebP image (re-encoded) or PDF; at most MAX_CERTIFICATE_BYTES"})
+
+
+class ClaimPatchIn(Schema):
+    stars = fields.Integer(metadata={"enum": [3, 4, 5]})
+    decision_number = fields.String(validate=validate.Length(max=60))
+    decided_on = fields.Date()
+    issuing_level = fields.String(validate=validate.OneOf(LEVELS))
+    product_group = fields.String(validate=validate.OneOf(GROUPS))
+    expires_on = fields.Date()
+    certificate = Upload(metadata={"description": "A new certificate scan (sends an approved claim back to review)"})
+
+
+class ClaimProductOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
+    image_url = fields.String(allow_none=True)
+
+
+class ClaimShopOut(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+    is_verified = fields.Boolean()
+    province_code = fields.Integer()
+    province_name = fields.String()
+
+
+class ClaimOut(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    status = fields.String(metadata={"description": ", ".join(STATUSES)})
+    stars = fields.Integer()
+    decision_number = fields.String()
+    decided_on = fields.Date()
+    issuing_level = fields.String()
+    product_group = fields.String()
+    expires_on = fields.Date()
+    is_current = fields.Boolean(metadata={"description": "Approved and unexpired: the badge shows"})
+    certificate_type = fields.String()
+    certificate_url = fields.String(metadata={"description": "GET with the bearer token (shop members, admins)"})
+    submitted_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
+    rejection_reason = fields.String(allow_none=True)
+    product = fields.Nested(ClaimProductOut)
+    shop = fields.Nested(ClaimShopOut)
+
+
+class QueueArgs(PageArgs):
+    status = fields.String(load_default="pending", validate=validate.OneOf([*STATUSES, "all"]))
+
+
+class RejectIn(Schema):
+    reason = fields.String(required=True, metadata={"description": "Why: shown to the seller"})
+
+
+def claim_body(claim: OcopClaim) -> dict:
+    from flask import url_for
+
+    product, shop = claim.product, claim.product.shop
+    return {
+        "id": claim.id, "product_id": claim.product_id, "status": claim.status, "stars": claim.stars,
+        "decision_number": claim.decision_number, "decided_on": claim.decided_on,
+        "issuing_level": claim.issuing_level, "product_group": claim.product_group, "expires_on": claim.expires_on,
+        "is_current": claim.is_current(), "certificate_type": claim.certificate_type,
+        "certificate_url": url_for("api_ocop.get_certificate", claim_id=claim.id),
+        "submitted_at": claim.submitted_at, "decided_at": claim.decided_at,
+        "rejection_reason": claim.rejection_reason,
+        "product": {"id": product.id, "slug": product.slug, "title": product.title,
+                    "image_url": product.cover.url(320) if product.cover else None},
+        "shop": {"id": shop.id, "slug": shop.slug, "name": shop.name, "is_verified": shop.is_verified,
+                 "province_code": shop.province_code, "province_name": shop.province_name},
+    }
+
+
+def _file(data: dict) -> bytes | None:
+    upload = data.pop("certificate", None)
+    if not upload or not getattr(upload, "filename", None):
+        return None
+    return read_upload(upload.stream, current_app.config["MAX_CERTIFICATE_BYTES"])
+
+
+def _claim_of(product_id: int) -> OcopClaim:
+    product = get_product_for_edit(product_id, current_api_user())
+    claim = services.get_claim_for_seller(product, current_api_user())
+    if claim is None:
+        raise NotFound(_("Sản phẩm này chưa có hồ sơ OCOP."))
+    return claim
+
+
+@blp.post("/products/<id:product_id>/ocop-claims")
+@token_required
+@blp.arguments(ClaimIn, location="files")
+@blp.response(201, ClaimOut)
+@blp.doc(security=BEARER)
+def create_claim(data, product_id: int):
+    """Claim OCOP for a product of your shop; it waits for an admin (409 when the product has a claim)."""
+    product = get_product_for_edit(product_id, current_api_user())
+    certificate = _file(data)
+    claim = services.submit_claim(product, current_api_user(), data, certificate or b"")
+    return claim_body(claim)
+
+
+@blp.get("/products/<id:product_id>/ocop-claim")
+@token_required
+@blp.response(200, ClaimOut)
+@blp.doc(security=BEARER)
+def get_claim(product_id: int):
+    """Your product's claim, whatever its status (with the rejection reason when rejected)."""
+    return claim_body(_claim_of(product_id))
+
+
+@blp.patch("/products/<id:product_id>/ocop-claim")
+@token_required
+@blp.arguments(ClaimPatchIn, location="files")
+@blp.response(200, ClaimOut)
+@blp.doc(security=BEARER)
+def update_claim(data, product_id: int):
+    """Correct your claim. A rejected claim, or an approved one whose facts or certificate change, goes
+    back to the queue (its badge hidden until approved again)."""
+    claim = _claim_of(product_id)
+    certificate = _file(data)
+    return claim_body(services.update_claim(claim, current_api_user(), data, certificate))
+
+
+@blp.get("/ocop-claims/<id:claim_id>/certificate")
+@token_required
+@blp.doc(security=BEARER, responses={200: {"description": "The certificate file", "content": {
+    mime: {"schema": {"type": "string", "format": "binary"}} for mime in certificates.EXTENSIONS}}})
+def get_certificate(claim_id: int):
+    """The certificate scan: the shop's members and admins only (404 for anyone else)."""
+    claim = services.certificate_for(claim_id, current_api_user())
+    path = certificates.path_of(claim.certificate_key)
+    if not path.is_file():
+        raise NotFound(_("Không tìm thấy giấy chứng nhận."))
+    response = send_file(path, mimetype=claim.certificate_type, as_attachment=True, max_age=0,
+                         download_name=f"ocop-{claim.product_id}.{certificates.EXTENSIONS[claim.certificate_type]}")
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
+
+
+@blp.get("/admin/ocop-claims")
+@admin_token_required
+@blp.arguments(QueueArgs, location="query")
+@blp.response(200, page_schema(ClaimOut, "OcopClaimPage"))
+@blp.doc(security=BEARER)
+def list_claims(args):
+    """Admins: claims oldest first (by submission), by status (default pending; `all` for every one)."""
+    status = None if args["status"] == "all" else args["status"]
+    claims, total = services.queue(status, page=args["page"], per_page=args["per_page"])
+    return page_body([claim_body(c) for c in claims], total, args)
+
+
+@blp.post("/admin/ocop-claims/<id:claim_id>/approve")
+@admin_token_required
+@blp.response(200, ClaimOut)
+@blp.doc(security=BEARER)
+def approve_claim(claim_id: int):
+    """Admins: approve a pending claim (409 if it is no longer pending); the badge shows from now."""
+    return claim_body(services.approve(services.get_claim(claim_id), current_api_user()))
+
+
+@blp.post("/admin/ocop-claims/<id:claim_id>/reject")
+@admin_token_required
+@blp.arguments(RejectIn)
+@blp.response(200, ClaimOut)
+@blp.doc(security=BEARER)
+def reject_claim(data, claim_id: int):
+    """Admins: reject a pending claim with a reason (required), which the seller reads."""
+    return claim_body(services.reject(services.get_claim(claim_id), current_api_user(), data["reason"]))
