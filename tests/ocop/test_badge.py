@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from marketplace.extensions import db
 from marketplace.ocop.models import OcopClaim
+
 from .helpers import Seller
 
 BADGE = "OCOP ★★★★"
