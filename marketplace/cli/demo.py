@@ -13,6 +13,7 @@ from ..shops.models import Shop
 from ..shops.services import add_manager, open_shop, set_bank_account, set_shop_image
 from . import demo_art
 from .demo_data import BUYER, DRAFTS, HELPED_SHOPS, HELPER, HIDDEN, PASSWORD, SHOPS
+from .demo_ocop import ADMIN, load_demo_claims
 
 
 def _user(name: str, phone: str):
@@ -28,6 +29,7 @@ def load_demo(photos: bool = True) -> dict[str, int]:
     helper = _user(*HELPER)
     _user(*BUYER)
     counts = {"shops": 0, "products": 0, "photos": 0}
+    owners = {}
     for shop_index, spec in enumerate(SHOPS):
         owner = _user(*spec["owner"])
         shop = open_shop(owner, {
@@ -39,6 +41,7 @@ def load_demo(photos: bool = True) -> dict[str, int]:
             "free_shipping_from_vnd": (500_000, None, None)[shop_index % 3],
         })
         set_bank_account(shop, owner, *spec["bank"])
+        owners[shop.id] = owner
         colour = spec["colour"]
         if photos:
             set_shop_image(shop, owner, "logo", save_image(demo_art.shop_logo(colour, shop_index), owner))
@@ -62,6 +65,8 @@ def load_demo(photos: bool = True) -> dict[str, int]:
                 counts["photos"] += 1
             counts["products"] += 1
     db.session.flush()
+    if photos:  # the search tests' fixed catalogue (photos=False) has no claims
+        counts["ocop"] = load_demo_claims(owners)
     return counts
 
 
@@ -80,3 +85,6 @@ def seed_demo() -> None:
     click.echo(f"  Seller login: {display_phone(find_by_login(seller[1]).phone)} / {PASSWORD} ({SHOPS[0]['name']})")
     click.echo(f"  Buyer login:  {display_phone(find_by_login(buyer[1]).phone)} / {PASSWORD}")
     click.echo(f"  Manager (digital helper): {display_phone(find_by_login(HELPER[1]).phone)} / {PASSWORD}")
+    ocop = counts["ocop"]
+    click.echo(f"  Admin (OCOP queue: {ocop['pending']} waiting, {ocop['approve']} approved, {ocop['reject']} "
+               f"rejected): {display_phone(find_by_login(ADMIN[1]).phone)} / {PASSWORD}")
