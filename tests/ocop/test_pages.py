@@ -199,3 +199,18 @@ def test_the_admin_queue_shows_claims_side_by_side_and_decides(app, client, fact
     audit = client.get("/admin/audit").get_data(as_text=True)
     assert "ocop.approve" in audit and "ocop.reject" in audit and "Giấy chứng nhận đã hết hạn" in audit
     assert "OCOP ★★★★" in seller.product_page()
+
+
+def test_a_shop_withdraws_its_claim_and_the_badge_and_file_go(app, client, factory):
+    seller = Seller(app, client, factory)
+    seller.approved_claim()
+    assert "OCOP ★★★★" in seller.product_page()
+    stranger = app.test_client()
+    login(stranger, factory.user(name="Người lạ"))
+    assert stranger.post(f"/seller/products/{seller.product.id}/ocop/withdraw").status_code == 403
+    assert count(app, OcopClaim) == 1
+
+    login(client, seller.owner)
+    assert client.post(f"/seller/products/{seller.product.id}/ocop/withdraw").status_code == 302
+    assert count(app, OcopClaim) == 0 and private_files() == []
+    assert "OCOP ★" not in seller.product_page() and seller.search(ocop_stars=3)["total"] == 0
