@@ -273,6 +273,10 @@ def _decide(claim: OcopClaim, admin, status: str, reason: str | None) -> None:
 
 def approve(claim: OcopClaim, admin) -> OcopClaim:
     require_admin(admin)
+    if claim.status == PENDING and claim.expires_on < vietnam_today():
+        # It expired while waiting: approving would log a decision that shows nothing. Reject it instead.
+        raise DomainError(_("Chứng nhận này đã hết hạn ngày %(date)s: không thể duyệt, hãy từ chối để người bán "
+                            "gửi giấy mới.", date=claim.expires_on.strftime("%d/%m/%Y")), "expires_on")
     _decide(claim, admin, APPROVED, None)
     record_decision(admin, "ocop.approve", "ocop_claim", claim.id, product_id=claim.product_id,
                     stars=claim.stars, decision_number=claim.decision_number,

@@ -184,3 +184,22 @@ def test_the_queue_lists_oldest_first_with_a_total(app, client, factory):
     assert [c["id"] for c in every.json["items"]] == ids
     assert_problem(client.get("/api/v1/admin/ocop-claims", query_string={"status": "lost"},
                               headers=seller.admin_headers), 422)
+
+
+def test_a_claim_that_expired_while_waiting_cannot_be_approved(app, client, factory):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from marketplace.extensions import db
+    from marketplace.utils import vietnam_today
+
+    seller = Seller(app, client, factory)
+    claim_id = seller.claim()
+    with app.app_context():
+        gone = vietnam_today() - timedelta(days=1)
+        db.session.execute(update(OcopClaim).values(decided_on=gone - timedelta(days=900), expires_on=gone))
+        db.session.commit()
+    assert_problem(seller.approve(claim_id), 422, "expires_on")
+    assert count(app, AuditEntry) == 0 and count(app, OcopClaim, OcopClaim.status == "pending") == 1
+    assert seller.reject(claim_id, reason="Giấy chứng nhận đã hết hạn").status_code == 200
