@@ -62,7 +62,8 @@ def state(app) -> tuple:
                 select(Shop).order_by(Shop.id))],
             [(p.id, p.status, p.hidden_by_admin_at, p.moderation_reason) for p in db.session.scalars(
                 select(Product).order_by(Product.id))],
-            [(u.id, u.is_admin, u.active, u.session_version) for u in db.session.scalars(select(User).order_by(User.id))],
+            [(u.id, u.is_admin, u.active, u.session_version) for u in db.session.scalars(
+                select(User).order_by(User.id))],
             [(c.id, c.parent_id, c.slug, c.name, c.name_en, c.position) for c in db.session.scalars(
                 select(Category).order_by(Category.id))],
             db.session.scalars(select(AuditEntry.id)).all(),
