@@ -146,12 +146,7 @@ def make_cover(product_id: int, photo_id: int):
 def set_status(product_id: int):
     product = services.get_product_for_edit(product_id, current_user)
     status = request.form.get("status", "")
-    try:
-        services.set_status(product, current_user, status)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("seller.dashboard", shop=product.shop.slug) + f"#p{product.id}")
+    services.set_status(product, current_user, status)
     messages = {"active": _("Sản phẩm đang được bán."), "hidden": _("Sản phẩm đã được ẩn."),
                 "draft": _("Sản phẩm đã chuyển về nháp.")}
     flash(messages[status], "success")
