@@ -13,6 +13,7 @@ from ..shops.models import Shop
 from ..shops.services import add_manager, open_shop, set_bank_account, set_shop_image
 from . import demo_art
 from .demo_data import BUYER, DRAFTS, HELPED_SHOPS, HELPER, HIDDEN, PASSWORD, SHOPS
+from .demo_orders import load_order_history
 
 
 def _user(name: str, phone: str):
@@ -73,10 +74,11 @@ def seed_demo() -> None:
         click.echo("Demo data skipped: the marketplace already has shops.")
         return
     counts = load_demo()
+    orders = load_order_history()
     db.session.commit()
     seller, buyer = SHOPS[0]["owner"], BUYER
     click.echo(f"Demo marketplace ready: {counts['shops']} shops, {counts['products']} products, "
-               f"{counts['photos']} photos.")
+               f"{counts['photos']} photos, {orders} past orders.")
     click.echo(f"  Seller login: {display_phone(find_by_login(seller[1]).phone)} / {PASSWORD} ({SHOPS[0]['name']})")
     click.echo(f"  Buyer login:  {display_phone(find_by_login(buyer[1]).phone)} / {PASSWORD}")
     click.echo(f"  Manager (digital helper): {display_phone(find_by_login(HELPER[1]).phone)} / {PASSWORD}")
