@@ -121,3 +121,22 @@ def test_the_figures_page_draws_charts_without_inline_styles_or_scripts(app, as_
     assert "300 nghìn · 2 đơn" in page  # Cà Mau's bar
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_the_demo_has_a_year_of_orders_for_the_figures(app):
+    from sqlalchemy import func, select
+
+    from marketplace.cli.demo import load_demo
+    from marketplace.cli.demo_orders import load_order_history
+
+    with app.app_context():
+        load_demo(photos=False)
+        made = load_order_history(TODAY)
+        db.session.commit()
+        months = figures.by_month(TODAY)
+        provinces = figures.by_province(TODAY)
+        stored = db.session.scalar(select(func.count()).select_from(Order))
+    assert made == stored >= 100
+    assert all(m.orders > 0 for m in months) and all(m.sales_vnd > 0 for m in months[:-1])
+    assert months[-1].orders > months[0].orders, "a growing platform"
+    assert len(provinces) >= 5
