@@ -229,7 +229,7 @@ def users():
 def set_admin(user_id: int):
     user = user_services.get_user(user_id)
     make = request.form.get("make") == "1"
-    done = (_("%(name)s đã là quản trị viên.", name=user.name) if make
+    done = (_("%(name)s giờ là quản trị viên.", name=user.name) if make
             else _("Đã bỏ quyền quản trị của %(name)s.", name=user.name))
     return _act(lambda: user_services.set_admin(user, current_user, make, NoteForm().note.data), done,
                 _back(url_for("admin.users", q=user.login_label)))
