@@ -126,3 +126,19 @@ def test_a_category_with_products_is_not_deleted(app, as_admin, product):
     as_admin.post(f"/admin/categories/{empty.id}/delete")
     assert category(app, "gom") is None
     assert actions(app) == ["category.delete"]
+
+
+def test_renaming_shows_the_new_names_to_buyers_in_both_languages(app, client, as_admin):
+    rice = category(app, "gao-nong-san")
+    as_admin.post(f"/admin/categories/{rice.id}/edit", data={
+        "name": "Gạo đặc sản", "name_en": "Speciality rice", "slug": "gao-dac-san", "parent_id": str(rice.parent_id)})
+    assert category(app, "gao-nong-san") is None
+    page = client.get("/products?category=gao-dac-san").get_data(as_text=True)
+    assert "<h1>Gạo đặc sản</h1>" in page
+    assert 'href="/products?category=gao-dac-san' in client.get("/products?category=thuc-pham").get_data(as_text=True)
+    by_slug = {c["slug"]: c for c in client.get("/api/v1/categories").json}
+    assert (by_slug["gao-dac-san"]["name"], by_slug["gao-dac-san"]["name_en"]) == ("Gạo đặc sản", "Speciality rice")
+    assert actions(app) == ["category.rename"]
+    unchanged = as_admin.post(f"/admin/categories/{rice.id}/edit", data={
+        "name": "Gạo đặc sản", "name_en": "Speciality rice", "slug": "", "parent_id": str(rice.parent_id)})
+    assert unchanged.status_code == 302 and actions(app) == ["category.rename"], "nothing changed, nothing logged"
