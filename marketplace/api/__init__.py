@@ -20,6 +20,7 @@ class IdConverter(IntegerConverter):
 
 def register_api(app: Flask) -> None:
     from ..accounts.api import blp as accounts_blp
+    from ..admin.api import blp as moderation_blp
     from ..cart.api import blp as cart_blp
     from ..catalog.api import blp as catalog_blp
     from ..ocop.api import blp as ocop_blp
@@ -29,7 +30,8 @@ def register_api(app: Flask) -> None:
 
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_DB_ID})
-    for blueprint in (accounts_blp, shops_blp, catalog_blp, search_blp, cart_blp, orders_blp, ocop_blp):
+    for blueprint in (accounts_blp, shops_blp, catalog_blp, search_blp, cart_blp, orders_blp, ocop_blp,
+                      moderation_blp):
         # The API authenticates with bearer tokens only, never the session cookie, so
         # it is not exposed to cross-site request forgery and needs no CSRF token.
         csrf.exempt(blueprint)

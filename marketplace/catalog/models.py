@@ -1,6 +1,8 @@
 from datetime import datetime
 
 from flask_babel import get_locale
+from sqlalchemy import and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -44,6 +46,10 @@ class Product(db.Model):
     price_max_vnd: Mapped[int] = mapped_column(db.BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Hidden by an admin (moderation), kept apart from the seller's own `status` ('hidden' there is the
+    # seller's choice, which they may undo): the seller cannot lift this, and sees the reason.
+    hidden_by_admin_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    moderation_reason: Mapped[str | None] = mapped_column(db.Text)
 
     shop = relationship("Shop", back_populates="products")
     category = relationship("Category")
@@ -66,9 +72,19 @@ class Product(db.Model):
     def total_stock(self) -> int:
         return sum(v.stock for v in self.variants)
 
+    @hybrid_property
+    def is_listed(self) -> bool:
+        """On sale as far as the product itself goes (its shop must be public too)."""
+        return self.status == "active" and self.hidden_by_admin_at is None
+
+    @is_listed.inplace.expression
+    @classmethod
+    def _is_listed_expression(cls):
+        return and_(cls.status == "active", cls.hidden_by_admin_at.is_(None))
+
     @property
     def is_public(self) -> bool:
-        return self.status == "active" and self.shop.is_public
+        return self.is_listed and self.shop.is_public
 
 
 class Variant(db.Model):

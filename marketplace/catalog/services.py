@@ -51,7 +51,7 @@ def _with_listing_data(query):
 
 
 def public_products_query():
-    return select(Product).join(Product.shop).where(Product.status == "active", Shop.status == "active")
+    return select(Product).join(Product.shop).where(Product.is_listed, Shop.is_public)
 
 
 SORTS = {
@@ -228,7 +228,11 @@ def update_product(product: Product, actor: User, data: dict) -> Product:
     if "unit" in data:
         product.unit = normalize_unit(data["unit"])
     if "status" in data:
-        product.status = _clean_status(data["status"])
+        status = _clean_status(data["status"])
+        if product.hidden_by_admin_at is not None and status == "active" and product.status != "active":
+            raise DomainError(_("Quản trị viên đã ẩn sản phẩm này (lý do: %(reason)s). Bạn không thể tự đăng bán "
+                                "lại; hãy liên hệ ban quản trị.", reason=product.moderation_reason), "status")
+        product.status = status
     if "variants" in data:
         _apply_variants(product, _clean_variants(data["variants"]))
     product.updated_at = utcnow()

@@ -14,6 +14,7 @@ from ..shops.services import add_manager, open_shop, set_bank_account, set_shop_
 from . import demo_art
 from .demo_data import BUYER, DRAFTS, HELPED_SHOPS, HELPER, HIDDEN, PASSWORD, SHOPS
 from .demo_ocop import ADMIN, load_demo_claims
+from .demo_orders import load_order_history
 
 
 def _user(name: str, phone: str):
@@ -78,10 +79,11 @@ def seed_demo() -> None:
         click.echo("Demo data skipped: the marketplace already has shops.")
         return
     counts = load_demo()
+    orders = load_order_history()
     db.session.commit()
     seller, buyer = SHOPS[0]["owner"], BUYER
     click.echo(f"Demo marketplace ready: {counts['shops']} shops, {counts['products']} products, "
-               f"{counts['photos']} photos.")
+               f"{counts['photos']} photos, {orders} past orders.")
     click.echo(f"  Seller login: {display_phone(find_by_login(seller[1]).phone)} / {PASSWORD} ({SHOPS[0]['name']})")
     click.echo(f"  Buyer login:  {display_phone(find_by_login(buyer[1]).phone)} / {PASSWORD}")
     click.echo(f"  Manager (digital helper): {display_phone(find_by_login(HELPER[1]).phone)} / {PASSWORD}")

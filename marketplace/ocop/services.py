@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..admin.services import record_decision, require_admin
+from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..search.sync import queue_products
@@ -43,8 +44,9 @@ def current_ratings(product_ids) -> dict[int, OcopClaim]:
 
 
 def products_by_stars() -> dict[int, int]:
-    """How many products hold a current rating, per star count (the admins' figures)."""
-    rows = db.session.execute(select(OcopClaim.stars, func.count()).where(current_claim_filter())
+    """How many products (deleted ones left out) hold a current rating, per star count (the admins' figures)."""
+    rows = db.session.execute(select(OcopClaim.stars, func.count()).join(OcopClaim.product)
+                              .where(current_claim_filter(), Product.status != "deleted")
                               .group_by(OcopClaim.stars))
     counts = {stars: 0 for stars in (3, 4, 5)}
     counts.update({stars: n for stars, n in rows})
@@ -229,8 +231,6 @@ def certificate_for(claim_id: int, viewer) -> OcopClaim:
 
 def queue(status: str | None = PENDING, page: int = 1, per_page: int = 20) -> tuple[list[OcopClaim], int]:
     """Claims oldest first, with their product, cover photo and shop loaded in the same round trips."""
-    from ..catalog.models import Product, ProductPhoto
-
     query = select(OcopClaim)
     if status:
         if status not in STATUSES:
@@ -332,8 +332,6 @@ REMIND_DAYS = 30
 def remind_expiring(today: date | None = None) -> int:
     """Tell the shops whose approved rating ends within REMIND_DAYS, once per expiry date (`reminded_for`,
     so a second run the same day, or the next, sends nothing new). Returns how many claims were reminded."""
-    from ..catalog.models import Product
-
     today = today or vietnam_today()
     claims = db.session.scalars(
         select(OcopClaim).where(current_claim_filter(today), OcopClaim.expires_on <= today + timedelta(REMIND_DAYS),

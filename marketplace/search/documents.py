@@ -15,7 +15,7 @@ from .analysis import prepare, word_pairs
 
 def is_searchable(product: Product | None) -> bool:
     """Buyers find only what they may buy: active products of active shops."""
-    return product is not None and product.status == "active" and product.shop.is_public
+    return product is not None and product.is_public
 
 
 def product_document(product: Product) -> dict:
@@ -84,7 +84,7 @@ def all_documents(batch: int = 500) -> Iterable[dict]:
     last_id = 0
     with Session(db.engine) as session:
         while True:
-            query = (select(Product).join(Shop).where(Product.status == "active", Shop.status == "active",
+            query = (select(Product).join(Shop).where(Product.is_listed, Shop.is_public,
                                                       Product.id > last_id)
                      .order_by(Product.id).limit(batch))
             products = session.scalars(_loaded(query)).all()

@@ -1,5 +1,7 @@
 from datetime import datetime
 
+from sqlalchemy import and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -33,6 +35,10 @@ class Shop(db.Model):
     free_shipping_from_vnd: Mapped[int | None] = mapped_column(db.BigInteger)
     status: Mapped[str] = mapped_column(db.String(10), default="active", index=True)
     is_verified: Mapped[bool] = mapped_column(default=False)
+    # Hidden by an admin (moderation), apart from `status`: the shop's members cannot undo it, and the
+    # reason is what they are shown. Both are cleared when an admin unhides the shop.
+    hidden_by_admin_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True), index=True)
+    moderation_reason: Mapped[str | None] = mapped_column(db.Text)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
 
     logo = relationship("Image", foreign_keys=[logo_id])
@@ -69,9 +75,14 @@ class Shop(db.Model):
     def has_bank_account(self) -> bool:
         return bool(self.bank_bin and self.bank_account_number)
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
-        return self.status == "active"
+        return self.status == "active" and self.hidden_by_admin_at is None
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        return and_(cls.status == "active", cls.hidden_by_admin_at.is_(None))
 
     def shipping_fee_for(self, subtotal_vnd: int) -> int:
         """The delivery fee of one order whose goods cost subtotal_vnd."""

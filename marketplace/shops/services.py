@@ -227,7 +227,7 @@ def remove_member(shop: Shop, actor: User, member_id: int) -> None:
 
 
 def list_public_shops(province_code: int | None = None, page: int = 1, per_page: int = 24) -> tuple[list[Shop], int]:
-    query = select(Shop).where(Shop.status == "active")
+    query = select(Shop).where(Shop.is_public)
     if province_code:
         query = query.where(Shop.province_code == province_code)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -239,6 +239,6 @@ def list_public_shops(province_code: int | None = None, page: int = 1, per_page:
 
 def province_shop_counts() -> dict[int, int]:
     rows = db.session.execute(
-        select(Shop.province_code, func.count()).where(Shop.status == "active").group_by(Shop.province_code)
+        select(Shop.province_code, func.count()).where(Shop.is_public).group_by(Shop.province_code)
     )
     return {code: count for code, count in rows}

@@ -1,0 +1,178 @@
+"""Seller verification, and hiding a shop or a product from buyers (moderation).
+
+An admin's hiding is kept apart from the seller's own status: `hidden_by_admin_at` and
+`moderation_reason` on Shop and Product. A seller may hide and show their products as they
+like (`Product.status`), but cannot lift an admin's hiding; `is_public` needs both. The search
+index follows by itself: a changed Product or Shop row is queued for the index in the same
+flush (marketplace/search/sync.py), and a shop's change re-indexes all of its products.
+"""
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..catalog.models import Product, ProductPhoto
+from ..errors import Conflict, DomainError, NotFound
+from ..extensions import db
+from ..orders.models import Notification
+from ..shops.models import Shop, ShopMember
+from ..utils import clean_text, parse_id, slugify, utcnow
+from .services import record_decision, require_admin
+
+MAX_REASON = 500
+SHOP_FILTERS = ("unverified", "verified", "hidden")
+
+
+def clean_reason(value, *, required: bool, field: str = "reason") -> str | None:
+    reason = clean_text(value)
+    if required and len(reason) < 5:
+        raise DomainError(_("Vui lòng ghi lý do (ít nhất 5 ký tự): người bán sẽ đọc lý do này."), field)
+    if len(reason) > MAX_REASON:
+        raise DomainError(_("Lý do tối đa %(n)d ký tự.", n=MAX_REASON), field)
+    return reason or None
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def list_shops(*, q: str = "", show: str = "", page: int = 1, per_page: int = 30) -> tuple[list[Shop], int]:
+    """Shops newest first; `q` matches the name as typed, or without accents through the slug."""
+    query = select(Shop)
+    q = clean_text(q)
+    if q:
+        query = query.where(or_(Shop.name.icontains(q, autoescape=True),
+                                Shop.slug.contains(slugify(q), autoescape=True)))
+    if show == "unverified":
+        query = query.where(Shop.is_verified.is_(False))
+    elif show == "verified":
+        query = query.where(Shop.is_verified.is_(True))
+    elif show == "hidden":
+        query = query.where(Shop.hidden_by_admin_at.is_not(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    shops = db.session.scalars(query.options(selectinload(Shop.logo))
+                               .order_by(Shop.created_at.desc(), Shop.id.desc())
+                               .offset((max(page, 1) - 1) * per_page).limit(per_page))
+    return list(shops), total
+
+
+def product_counts(shop_ids: list[int]) -> dict[int, int]:
+    """Products each shop lists (deleted ones left out), for the shops list in one query."""
+    if not shop_ids:
+        return {}
+    rows = db.session.execute(select(Product.shop_id, func.count()).where(
+        Product.shop_id.in_(shop_ids), Product.status != "deleted").group_by(Product.shop_id))
+    return dict(rows.all())
+
+
+def get_shop(shop_id) -> Shop:
+    shop_id = parse_id(shop_id)
+    shop = db.session.scalar(select(Shop).where(Shop.id == shop_id).options(
+        selectinload(Shop.members).selectinload(ShopMember.user))) if shop_id else None
+    if shop is None:
+        raise NotFound(_("Không tìm thấy gian hàng."))
+    return shop
+
+
+def shop_products(shop: Shop) -> list[Product]:
+    return list(db.session.scalars(
+        select(Product).where(Product.shop_id == shop.id, Product.status != "deleted")
+        .options(selectinload(Product.variants), selectinload(Product.photos).joinedload(ProductPhoto.image))
+        .order_by(Product.created_at.desc(), Product.id.desc())))
+
+
+def get_product(product_id) -> Product:
+    product_id = parse_id(product_id)
+    product = db.session.get(Product, product_id) if product_id else None
+    if product is None or product.status == "deleted":
+        raise NotFound(_("Không tìm thấy sản phẩm."))
+    return product
+
+
+# --- deciding ---------------------------------------------------------------------------
+
+def _notify_members(shop: Shop, kind: str, message: str) -> None:
+    user_ids = db.session.scalars(select(ShopMember.user_id).where(ShopMember.shop_id == shop.id)).all()
+    for user_id in user_ids:
+        db.session.add(Notification(user_id=user_id, order_id=None, kind=kind, message=message[:300]))
+
+
+def _in_vietnamese(make_message) -> str:
+    """Sellers read notices in Vietnamese, whatever language the admin's page was in."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return make_message()
+
+
+def _short(reason: str) -> str:
+    return reason if len(reason) <= 180 else reason[:179] + "…"
+
+
+def set_verified(shop: Shop, actor: User, verified: bool, note: str | None = None) -> Shop:
+    require_admin(actor)
+    note = clean_reason(note, required=False, field="note")
+    if shop.is_verified == verified:
+        raise Conflict(_("Gian hàng đã được xác minh.") if verified else _("Gian hàng chưa được xác minh."))
+    shop.is_verified = verified
+    record_decision(actor, "shop.verify" if verified else "shop.unverify", "shop", shop.id, reason=note)
+    if verified:
+        _notify_members(shop, "verification", _in_vietnamese(lambda: _(
+            "Gian hàng %(shop)s đã được ban quản trị xác minh: người mua thấy dấu “Đã xác minh”.", shop=shop.name)))
+    db.session.flush()
+    return shop
+
+
+def hide_shop(shop: Shop, actor: User, reason) -> Shop:
+    require_admin(actor)
+    reason = clean_reason(reason, required=True)
+    if shop.hidden_by_admin_at is not None:
+        raise Conflict(_("Gian hàng này đã bị ẩn."))
+    shop.hidden_by_admin_at, shop.moderation_reason = utcnow(), reason
+    record_decision(actor, "shop.hide", "shop", shop.id, reason=reason)
+    _notify_members(shop, "moderation", _in_vietnamese(lambda: _(
+        "Ban quản trị đã ẩn gian hàng %(shop)s. Lý do: %(reason)s", shop=shop.name, reason=_short(reason))))
+    db.session.flush()
+    return shop
+
+
+def unhide_shop(shop: Shop, actor: User, note=None) -> Shop:
+    require_admin(actor)
+    note = clean_reason(note, required=False, field="note")
+    if shop.hidden_by_admin_at is None:
+        raise Conflict(_("Gian hàng này không bị ẩn."))
+    previous = shop.moderation_reason
+    shop.hidden_by_admin_at = shop.moderation_reason = None
+    record_decision(actor, "shop.unhide", "shop", shop.id, reason=note, hidden_for=previous)
+    _notify_members(shop, "moderation", _in_vietnamese(lambda: _(
+        "Ban quản trị đã cho hiện lại gian hàng %(shop)s.", shop=shop.name)))
+    db.session.flush()
+    return shop
+
+
+def hide_product(product: Product, actor: User, reason) -> Product:
+    require_admin(actor)
+    reason = clean_reason(reason, required=True)
+    if product.hidden_by_admin_at is not None:
+        raise Conflict(_("Sản phẩm này đã bị ẩn."))
+    product.hidden_by_admin_at, product.moderation_reason = utcnow(), reason
+    record_decision(actor, "product.hide", "product", product.id, reason=reason, title=product.title)
+    _notify_members(product.shop, "moderation", _in_vietnamese(lambda: _(
+        "Ban quản trị đã ẩn sản phẩm “%(title)s”. Lý do: %(reason)s", title=product.title[:80],
+        reason=_short(reason))))
+    db.session.flush()
+    return product
+
+
+def unhide_product(product: Product, actor: User, note=None) -> Product:
+    require_admin(actor)
+    note = clean_reason(note, required=False, field="note")
+    if product.hidden_by_admin_at is None:
+        raise Conflict(_("Sản phẩm này không bị ẩn."))
+    previous = product.moderation_reason
+    product.hidden_by_admin_at = product.moderation_reason = None
+    record_decision(actor, "product.unhide", "product", product.id, reason=note, title=product.title,
+                    hidden_for=previous)
+    _notify_members(product.shop, "moderation", _in_vietnamese(lambda: _(
+        "Ban quản trị đã cho hiện lại sản phẩm “%(title)s”.", title=product.title[:80])))
+    db.session.flush()
+    return product
