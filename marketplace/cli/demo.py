@@ -13,6 +13,7 @@ from ..shops.models import Shop
 from ..shops.services import add_manager, open_shop, set_bank_account, set_shop_image
 from . import demo_art
 from .demo_data import BUYER, DRAFTS, HELPED_SHOPS, HELPER, HIDDEN, PASSWORD, SHOPS
+from .demo_trace import TRACE, load_trace_demo
 
 
 def _user(name: str, phone: str):
@@ -61,6 +62,7 @@ def load_demo(photos: bool = True) -> dict[str, int]:
                           demo_art.product_photo(art, colour, seed + variant * 7, variant))
                 counts["photos"] += 1
             counts["products"] += 1
+    counts["batches"] = load_trace_demo(photos)
     db.session.flush()
     return counts
 
@@ -79,4 +81,7 @@ def seed_demo() -> None:
                f"{counts['photos']} photos.")
     click.echo(f"  Seller login: {display_phone(find_by_login(seller[1]).phone)} / {PASSWORD} ({SHOPS[0]['name']})")
     click.echo(f"  Buyer login:  {display_phone(find_by_login(buyer[1]).phone)} / {PASSWORD}")
+    _title, _art, gtin, lots = TRACE[0]
+    click.echo(f"  Traceability: {counts['batches']} batches, e.g. /01/{gtin.zfill(14)}/10/{lots[0]['code']} "
+               "(labels: Bán hàng > Lô & tem)")
     click.echo(f"  Manager (digital helper): {display_phone(find_by_login(HELPER[1]).phone)} / {PASSWORD}")

@@ -60,10 +60,10 @@ class CertificationRow(Form):
 
 class StepRow(Form):
     id = HiddenField()
-    label = StringField(_l("Bước"), validators=[Optional(), max_length(120)],
+    label = StringField(_l("Tên bước"), validators=[Optional(), max_length(120)],
                         render_kw={"placeholder": _l("Ví dụ: Thu hoạch")})
     date_from = VnDateField(_l("Ngày"), validators=[Optional()])
-    date_to = VnDateField(_l("Đến ngày (nếu nhiều ngày)"), validators=[Optional()])
+    date_to = VnDateField(_l("Đến ngày (nếu có)"), validators=[Optional()])
     when_text = StringField(_l("Hoặc ghi thời gian"), validators=[Optional(), max_length(60)],
                             render_kw={"placeholder": _l("Ví dụ: đầu tháng 10")})
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), max_length(2000)], render_kw={"rows": 2})
