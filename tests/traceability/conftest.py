@@ -15,7 +15,7 @@ def batch_payload(**changes) -> dict:
     data = {
         "code": "L2510-01",
         "production_date": "2025-10-12",
-        "expiry_date": "2026-10-12",
+        "expiry_date": "2030-10-12",
         "area_name": "Ao tôm sinh thái ông Tám",
         "growing_area_code": "VN-CM-TS-0042",
         "packing_house_code": "CM-DG-0007",
@@ -23,7 +23,7 @@ def batch_payload(**changes) -> dict:
         "ward_code": 32002,
         "certifications": [
             {"kind": "vietgap", "number": "VG-2024-118", "issuer": "Trung tâm Chứng nhận Phù hợp",
-             "valid_from": "2024-05-01", "valid_until": "2027-05-01"},
+             "valid_from": "2024-05-01", "valid_until": "2031-05-01"},
             {"kind": "organic", "number": "OR-01", "issuer": "Control Union",
              "valid_from": "2020-01-01", "valid_until": "2023-01-01"},
         ],

@@ -36,7 +36,7 @@ def test_the_qr_png_decodes_to_the_gs1_url_which_answers_with_the_batch(app, cli
     page = client.get(barcode.text.removeprefix("http://localhost"))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for shown in ("Tôm khô Năm Căn loại 1", "L2510-01", "12/10/2025", "12/10/2026", "Ao tôm sinh thái ông Tám",
+    for shown in ("Tôm khô Năm Căn loại 1", "L2510-01", "12/10/2025", "12/10/2030", "Ao tôm sinh thái ông Tám",
                   "VN-CM-TS-0042", "CM-DG-0007", "Cà Mau", "VietGAP", "VG-2024-118", "Thu hoạch",
                   "13–15/10/2025", "sáng 16/10", "Tôm khô Năm Căn", "Mua sản phẩm này"):
         assert shown in html, shown
@@ -102,14 +102,14 @@ def test_gs1_path_accepts_gtin8_and_gtin12_padded_or_not(app, client, factory, s
 
 def test_gs1_expiry_in_the_link_is_accepted_and_a_disagreement_is_shown(app, client, seller):
     create(client, seller)
-    same = client.get(f"/01/{GTIN13}/10/L2510-01?17=261012")
+    same = client.get(f"/01/{GTIN13}/10/L2510-01?17=301012")
     assert same.status_code == 200 and "Mã QR ghi hạn dùng" not in same.get_data(as_text=True)
     other = client.get(f"/01/{GTIN13}/10/L2510-01?17=270131")
     assert other.status_code == 200, "the database is the truth: the batch still shows"
     html = other.get_data(as_text=True)
-    assert "Mã QR ghi hạn dùng 31/01/2027" in html and "12/10/2026" in html
-    month_end = client.get(f"/01/{GTIN13}/10/L2510-01?17=261000")
-    assert month_end.status_code == 200 and "31/10/2026" in month_end.get_data(as_text=True), "DD 00: month's end"
+    assert "Mã QR ghi hạn dùng 31/01/2027" in html and "12/10/2030" in html
+    month_end = client.get(f"/01/{GTIN13}/10/L2510-01?17=301000")
+    assert month_end.status_code == 200 and "31/10/2030" in month_end.get_data(as_text=True), "DD 00: month's end"
 
 
 @pytest.mark.parametrize("path", [
@@ -152,7 +152,7 @@ def test_trace_api_is_the_page_as_data_and_every_lookup_counts(app, client, sell
     assert data["product"]["buy_url"] == "http://localhost/products/tom-kho-nam-can-loai-1"
     assert data["shop"]["name"] == "Tôm khô Năm Căn" and data["shop"]["is_verified"] is False
     assert data["origin"]["province_name"] == "Cà Mau" and data["origin"]["growing_area_code"] == "VN-CM-TS-0042"
-    assert data["production_date"] == "2025-10-12" and data["expiry_date"] == "2026-10-12"
+    assert data["production_date"] == "2025-10-12" and data["expiry_date"] == "2030-10-12"
     assert [c["expired"] for c in data["certifications"]] == [False, True]
     assert [s["when"] for s in data["steps"]] == ["12/10/2025", "13–15/10/2025", "sáng 16/10"]
     assert data["ocop"] is None
