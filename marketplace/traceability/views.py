@@ -3,9 +3,10 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound as PageNotFound
 
 from ..catalog import services as catalog_services
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..forms import attach_error
 from ..web import form_status, uploaded_files
 from . import services
@@ -17,6 +18,14 @@ seller_bp = Blueprint("trace_seller", __name__, url_prefix="/seller")
 
 # --- public ------------------------------------------------------------------------------
 
+def _find(lookup, *args):
+    """A buyer's scan that finds nothing gets the site's "not found" page with the reason (bad GTIN...)."""
+    try:
+        return lookup(*args)
+    except NotFound as error:
+        raise PageNotFound(error.message) from None
+
+
 def _trace_page(batch, printed_expiry=None):
     services.record_scan(batch)
     return render_template("traceability/trace.html", batch=batch, trace=services.trace_data(batch),
@@ -25,20 +34,20 @@ def _trace_page(batch, printed_expiry=None):
 
 @bp.get("/t/<public_code>")
 def short(public_code: str):
-    return _trace_page(services.get_by_public_code(public_code))
+    return _trace_page(_find(services.get_by_public_code, public_code))
 
 
 @bp.get("/01/<gtin>/10/<lot>")
 def gs1(gtin: str, lot: str):
     """GS1 Digital Link: /01/{GTIN}/10/{lot}[?17=YYMMDD]; the database's expiry wins over the link's."""
-    batch = services.get_by_gs1(gtin, lot)
+    batch = _find(services.get_by_gs1, gtin, lot)
     return _trace_page(batch, services.ai17_mismatch(batch, request.args.get("17")))
 
 
 @bp.get("/t/<public_code>/qr.png")
 def qr_png(public_code: str):
     """Public like the page it points to: the image says nothing the code in its URL does not."""
-    batch = services.get_by_public_code(public_code)
+    batch = _find(services.get_by_public_code, public_code)
     scale = min(max(request.args.get("scale", 8, type=int) or 8, 2), 20)
     return Response(services.qr_png(batch, scale), mimetype="image/png",
                     headers={"Cache-Control": "private, max-age=300"})
@@ -46,7 +55,7 @@ def qr_png(public_code: str):
 
 @bp.get("/t/<public_code>/qr.svg")
 def qr_svg(public_code: str):
-    batch = services.get_by_public_code(public_code)
+    batch = _find(services.get_by_public_code, public_code)
     return Response(services.qr_svg(batch), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=300"})
 
