@@ -67,6 +67,9 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 90)
+    # The site's address as buyers reach it, e.g. https://choque.example.vn: printed into every
+    # traceability QR code, so a label works whatever host the seller printed it from. Unset: the request's.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 
     # Ways to pay offered at checkout, in this order (marketplace/payments). A bank transfer not confirmed
     # by the seller within VIETQR_PAYMENT_HOURS is cancelled by `flask orders expire`, its stock returned.

@@ -119,9 +119,11 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.views import bp as orders_bp
     from .search.views import bp as search_bp
     from .shops.views import bp as shops_bp
+    from .traceability.views import bp as trace_bp
+    from .traceability.views import seller_bp as trace_seller_bp
 
     for blueprint in (accounts_bp, catalog_bp, seller_bp, media_bp, shops_bp, search_bp, cart_bp, orders_bp,
-                      admin_bp, ocop_bp):
+                      admin_bp, ocop_bp, trace_bp, trace_seller_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -27,11 +27,12 @@ def register_api(app: Flask) -> None:
     from ..orders.api import blp as orders_blp
     from ..search.api import blp as search_blp
     from ..shops.api import blp as shops_blp
+    from ..traceability.api import blp as trace_blp
 
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_DB_ID})
     for blueprint in (accounts_blp, shops_blp, catalog_blp, search_blp, cart_blp, orders_blp, ocop_blp,
-                      moderation_blp):
+                      moderation_blp, trace_blp):
         # The API authenticates with bearer tokens only, never the session cookie, so
         # it is not exposed to cross-site request forgery and needs no CSRF token.
         csrf.exempt(blueprint)

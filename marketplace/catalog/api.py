@@ -27,6 +27,10 @@ class CategoryOut(Schema):
     ocop_group = fields.String(allow_none=True)
 
 
+GTIN_DOC = {"description": "GTIN-8/12/13/14 with its check digit; stored padded to 14 digits; null or '' removes it",
+            "example": "8931234567897"}
+
+
 class VariantIn(Schema):
     id = fields.Integer(strict=True, metadata={"description": "Send to keep an existing variant (PATCH)"})
     name = fields.String(load_default="")
@@ -42,6 +46,7 @@ class ProductIn(Schema):
     unit = fields.String(required=True, metadata={"example": "kg"})
     variants = fields.List(fields.Nested(VariantIn), required=True)
     status = fields.String(load_default="active", validate=validate.OneOf(["active", "draft"]))
+    gtin = fields.String(allow_none=True, metadata=GTIN_DOC)
 
 
 class ProductPatch(Schema):
@@ -51,6 +56,7 @@ class ProductPatch(Schema):
     unit = fields.String()
     variants = fields.List(fields.Nested(VariantIn), metadata={"description": "The full new list"})
     status = fields.String(validate=validate.OneOf(["active", "draft", "hidden"]))
+    gtin = fields.String(allow_none=True, metadata=GTIN_DOC)
 
 
 class VariantOut(Schema):
@@ -96,6 +102,7 @@ class ProductOut(Schema):
     in_stock = fields.Boolean()
     ocop = fields.Nested(OcopOut, allow_none=True, metadata={
         "description": "The OCOP rating while an admin's approval holds and it has not expired; otherwise null"})
+    gtin = fields.String(allow_none=True, metadata={"description": "GTIN-14 (shorter GTINs padded with zeros)"})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
 
@@ -138,6 +145,7 @@ def product_body(product, rating=_LOOK_UP) -> dict:
         "id": product.id, "slug": product.slug, "title": product.title, "description": product.description,
         "status": product.status, "unit": product.unit, "category": category_body(product.category),
         "shop": {"id": product.shop.id, "slug": product.shop.slug, "name": product.shop.name},
+        "gtin": product.gtin,
         "variants": [{"id": v.id, "name": v.name, "price_vnd": v.price_vnd, "stock": v.stock}
                      for v in product.variants],
         "images": [photo_body(p) for p in product.photos],

@@ -39,6 +39,8 @@ class ProductForm(FlaskForm):
     variants = FieldList(FormField(VariantRow), min_entries=VARIANT_ROWS)
     status = SelectField(_l("Trạng thái"), choices=[("active", _l("Đăng bán ngay")), ("draft", _l("Lưu nháp")),
                                                    ("hidden", _l("Tạm ẩn"))], validate_choice=False)
+    gtin = StringField(_l("Mã vạch GTIN (nếu có)"), validators=[Optional(), max_length(20)],
+                       render_kw={"inputmode": "numeric", "placeholder": "8931234567897"})
     photos = MultipleFileField(_l("Ảnh sản phẩm (tối đa 8, ảnh đầu là ảnh bìa)"), render_kw={"accept": "image/*"})
 
     def fill_choices(self, categories) -> None:

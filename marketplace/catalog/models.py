@@ -44,6 +44,7 @@ class Product(db.Model):
     # Kept in step with the variants by the catalogue services, for sorting and filtering.
     price_min_vnd: Mapped[int] = mapped_column(db.BigInteger, default=0, index=True)
     price_max_vnd: Mapped[int] = mapped_column(db.BigInteger, default=0)
+    gtin: Mapped[str | None] = mapped_column(db.String(14), unique=True)  # GS1 GTIN padded to 14 digits
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     # Hidden by an admin (moderation), kept apart from the seller's own `status` ('hidden' there is the

@@ -60,7 +60,7 @@ def new_product(slug: str):
             product = services.create_product(
                 shop, current_user, title=form.title.data, category_id=form.category_id.data,
                 unit=form.unit.data, description=form.description.data, status=form.status.data,
-                variants=form.variant_data(),
+                variants=form.variant_data(), gtin=form.gtin.data,
             )
             for data in uploaded_files(form.photos):
                 services.add_photo(product, current_user, data)
@@ -96,7 +96,7 @@ def edit_product(product_id: int):
             services.update_product(product, current_user, {
                 "title": form.title.data, "category_id": form.category_id.data, "unit": form.unit.data,
                 "description": form.description.data, "status": form.status.data,
-                "variants": form.variant_data(),
+                "variants": form.variant_data(), "gtin": form.gtin.data,
             })
             for data in uploaded_files(form.photos):
                 services.add_photo(product, current_user, data)

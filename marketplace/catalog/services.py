@@ -10,6 +10,7 @@ from ..extensions import db
 from ..media.services import save_image
 from ..shops.models import Shop
 from ..shops.services import require_role, unique_slug
+from ..traceability.services import clean_gtin
 from ..utils import clean_text, parse_id, utcnow
 from .models import MAX_PHOTOS, Category, Product, ProductPhoto, Variant
 from .units import normalize_unit
@@ -199,10 +200,12 @@ def _clean_status(status, allowed=SELLER_STATUSES) -> str:
 
 
 def create_product(shop: Shop, actor: User, *, title, category_id, unit, variants: list[dict],
-                   description="", status: str = "active") -> Product:
+                   description="", status: str = "active", gtin=None) -> Product:
     require_role(actor, shop)
     title = _clean_title(title)
+    gtin = clean_gtin(gtin)
     product = Product(
+        gtin=gtin,
         slug=unique_slug(Product, title),
         shop=shop,
         title=title,
@@ -235,6 +238,8 @@ def update_product(product: Product, actor: User, data: dict) -> Product:
         product.status = status
     if "variants" in data:
         _apply_variants(product, _clean_variants(data["variants"]))
+    if "gtin" in data:
+        product.gtin = clean_gtin(data["gtin"], product)
     product.updated_at = utcnow()
     db.session.flush()
     return product

@@ -15,6 +15,7 @@ from . import demo_art
 from .demo_data import BUYER, DRAFTS, HELPED_SHOPS, HELPER, HIDDEN, PASSWORD, SHOPS
 from .demo_ocop import ADMIN, load_demo_claims
 from .demo_orders import load_order_history
+from .demo_trace import TRACE, load_trace_demo
 
 
 def _user(name: str, phone: str):
@@ -65,6 +66,7 @@ def load_demo(photos: bool = True) -> dict[str, int]:
                           demo_art.product_photo(art, colour, seed + variant * 7, variant))
                 counts["photos"] += 1
             counts["products"] += 1
+    counts["batches"] = load_trace_demo(photos)
     db.session.flush()
     if photos:  # the search tests' fixed catalogue (photos=False) has no claims
         counts["ocop"] = load_demo_claims(owners)
@@ -86,6 +88,9 @@ def seed_demo() -> None:
                f"{counts['photos']} photos, {orders} past orders.")
     click.echo(f"  Seller login: {display_phone(find_by_login(seller[1]).phone)} / {PASSWORD} ({SHOPS[0]['name']})")
     click.echo(f"  Buyer login:  {display_phone(find_by_login(buyer[1]).phone)} / {PASSWORD}")
+    _title, _art, gtin, lots = TRACE[0]
+    click.echo(f"  Traceability: {counts['batches']} batches, e.g. /01/{gtin.zfill(14)}/10/{lots[0]['code']} "
+               "(labels: Bán hàng > Lô & tem)")
     click.echo(f"  Manager (digital helper): {display_phone(find_by_login(HELPER[1]).phone)} / {PASSWORD}")
     ocop = counts["ocop"]
     click.echo(f"  Admin (OCOP queue: {ocop['pending']} waiting, {ocop['approve']} approved, {ocop['reject']} "

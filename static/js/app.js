@@ -29,6 +29,10 @@ document.addEventListener("DOMContentLoaded", () => {
       }, 150);
     });
   });
+  // The label sheet's print button.
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
   // Ask before destructive actions.
   document.querySelectorAll("[data-confirm]").forEach((button) => {
     button.addEventListener("click", (event) => {

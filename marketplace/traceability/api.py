@@ -1,0 +1,262 @@
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from ..api.auth import BEARER, current_api_user, token_required
+from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
+from ..catalog import services as catalog_services
+from ..errors import DomainError
+from ..media.services import read_upload
+from . import services
+from .models import CERTIFICATION_KINDS
+
+blp = Blueprint("api_trace", __name__, url_prefix="/api/v1", description="Batches, labels and trace lookups")
+
+
+class CertificationIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(CERTIFICATION_KINDS))
+    name = fields.String(load_default="", metadata={"description": "What the certificate is, when kind is other"})
+    number = fields.String(load_default="")
+    issuer = fields.String(load_default="")
+    valid_from = fields.Date(allow_none=True, load_default=None)
+    valid_until = fields.Date(allow_none=True, load_default=None)
+
+
+class StepIn(Schema):
+    id = fields.Integer(strict=True, metadata={"description": "Send to keep an existing step (and its photo)"})
+    label = fields.String(required=True, metadata={"example": "Phơi khô"})
+    date_from = fields.Date(allow_none=True, load_default=None)
+    date_to = fields.Date(allow_none=True, load_default=None, metadata={"description": "Last day of a range"})
+    when_text = fields.String(load_default="", metadata={"description": "Free text when no date fits"})
+    note = fields.String(load_default="")
+
+
+class BatchPatch(Schema):
+    code = fields.String(metadata={"description": "Lot number, unique within the product; up to 20 of A-Z 0-9 - . _",
+                                   "example": "L2510-01"})
+    production_date = fields.Date(metadata={"description": "Harvest or production date"})
+    expiry_date = fields.Date(allow_none=True)
+    area_name = fields.String()
+    growing_area_code = fields.String(metadata={"description": "Mã số vùng trồng / vùng nuôi"})
+    packing_house_code = fields.String()
+    province_code = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=10_000))
+    ward_code = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=10_000_000))
+    certifications = fields.List(fields.Nested(CertificationIn), metadata={"description": "The full new list"})
+    steps = fields.List(fields.Nested(StepIn), metadata={"description": "The full new list, in order"})
+
+
+class BatchIn(BatchPatch):
+    code = fields.String(required=True, metadata={"example": "L2510-01"})
+    production_date = fields.Date(required=True)
+
+
+class CertificationOut(Schema):
+    kind = fields.String()
+    label = fields.String()
+    number = fields.String()
+    issuer = fields.String()
+    valid_from = fields.Date(allow_none=True)
+    valid_until = fields.Date(allow_none=True)
+    expired = fields.Boolean()
+
+
+class StepOut(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    when = fields.String(metadata={"description": "The dates or free text, as the page shows them"})
+    date_from = fields.Date(allow_none=True)
+    date_to = fields.Date(allow_none=True)
+    when_text = fields.String()
+    note = fields.String()
+    photo_url = fields.String(allow_none=True)
+
+
+class OriginOut(Schema):
+    area_name = fields.String()
+    growing_area_code = fields.String()
+    packing_house_code = fields.String()
+    province_code = fields.Integer(allow_none=True)
+    province_name = fields.String(allow_none=True)
+    ward_code = fields.Integer(allow_none=True)
+    ward_name = fields.String(allow_none=True)
+
+
+class BatchOut(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    code = fields.String()
+    public_code = fields.String()
+    production_date = fields.Date()
+    expiry_date = fields.Date(allow_none=True)
+    expired = fields.Boolean()
+    origin = fields.Nested(OriginOut)
+    certifications = fields.List(fields.Nested(CertificationOut))
+    steps = fields.List(fields.Nested(StepOut))
+    scan_count = fields.Integer()
+    trace_url = fields.String(metadata={"description": "The short public page /t/{public_code}"})
+    gs1_url = fields.String(allow_none=True, metadata={"description": "GS1 Digital Link, when the product has a GTIN"})
+    label_url = fields.String(metadata={"description": "What the QR code carries: gs1_url if any, else trace_url"})
+    qr_png_url = fields.String()
+    qr_svg_url = fields.String()
+    labels_url = fields.String(metadata={"description": "The printable A4 label sheet (web, seller's session)"})
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+class TraceProductOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    gtin = fields.String(allow_none=True)
+    unit = fields.String()
+    photo_url = fields.String(allow_none=True)
+    on_sale = fields.Boolean()
+    buy_url = fields.String(allow_none=True, metadata={"description": "Only while the product is on sale"})
+
+
+class TraceShopOut(Schema):
+    name = fields.String()
+    slug = fields.String()
+    is_verified = fields.Boolean()
+    address = fields.String()
+    phone = fields.String()
+
+
+class OcopOut(Schema):
+    stars = fields.Integer()
+    decision_number = fields.String()
+    expires_on = fields.Date()
+
+
+class TraceStepOut(Schema):
+    label = fields.String()
+    when = fields.String()
+    date_from = fields.Date(allow_none=True)
+    date_to = fields.Date(allow_none=True)
+    note = fields.String()
+    photo_url = fields.String(allow_none=True)
+
+
+class TraceOut(Schema):
+    code = fields.String(metadata={"description": "The lot number printed on the package"})
+    public_code = fields.String()
+    trace_url = fields.String()
+    gs1_url = fields.String(allow_none=True)
+    product = fields.Nested(TraceProductOut)
+    shop = fields.Nested(TraceShopOut)
+    origin = fields.Nested(OriginOut)
+    production_date = fields.Date()
+    expiry_date = fields.Date(allow_none=True)
+    expired = fields.Boolean()
+    certifications = fields.List(fields.Nested(CertificationOut))
+    ocop = fields.Nested(OcopOut, allow_none=True, metadata={"description": "Only an approved, unexpired rating"})
+    steps = fields.List(fields.Nested(TraceStepOut))
+    scan_count = fields.Integer(metadata={"description": "Views of the page, GS1 link and this lookup (this one too)"})
+
+
+class StepPhotoIn(Schema):
+    file = Upload(required=True)
+
+
+def batch_body(batch) -> dict:
+    trace = services.trace_data(batch)
+    return {
+        "id": batch.id, "product_id": batch.product_id, "code": batch.code, "public_code": batch.public_code,
+        "production_date": batch.production_date, "expiry_date": batch.expiry_date, "expired": trace["expired"],
+        "origin": trace["origin"], "certifications": trace["certifications"],
+        "steps": [{"id": step.id, "when_text": step.when_text, **shown}
+                  for step, shown in zip(batch.steps, trace["steps"], strict=True)],
+        "scan_count": batch.scan_count, "trace_url": trace["trace_url"], "gs1_url": trace["gs1_url"],
+        "label_url": services.label_url(batch),
+        "qr_png_url": services.absolute_url(url_for("trace.qr_png", public_code=batch.public_code)),
+        "qr_svg_url": services.absolute_url(url_for("trace.qr_svg", public_code=batch.public_code)),
+        "labels_url": services.absolute_url(url_for("trace_seller.labels", batch_id=batch.id)),
+        "created_at": batch.created_at, "updated_at": batch.updated_at,
+    }
+
+
+def _product(product_id: int):
+    return catalog_services.get_product_for_edit(product_id, current_api_user())
+
+
+@blp.post("/products/<id:product_id>/batches")
+@token_required
+@blp.arguments(BatchIn)
+@blp.response(201, BatchOut)
+@blp.doc(security=BEARER)
+def create_batch(data, product_id: int):
+    """Record a batch (lot) of a product of your shop; its QR code and public page exist at once."""
+    product = _product(product_id)
+    return batch_body(services.create_batch(product, current_api_user(), data))
+
+
+@blp.get("/products/<id:product_id>/batches")
+@token_required
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(BatchOut, "BatchPage"))
+@blp.doc(security=BEARER)
+def list_batches(args, product_id: int):
+    """The batches of a product of your shop, newest production first."""
+    product = _product(product_id)
+    items = services.list_batches(product, current_api_user())
+    start = (args["page"] - 1) * args["per_page"]
+    return page_body([batch_body(b) for b in items[start:start + args["per_page"]]], len(items), args)
+
+
+@blp.get("/products/<id:product_id>/batches/<id:batch_id>")
+@token_required
+@blp.response(200, BatchOut)
+@blp.doc(security=BEARER)
+def get_batch(product_id: int, batch_id: int):
+    """One batch of a product of your shop."""
+    product = _product(product_id)
+    return batch_body(services.get_batch_for_edit(batch_id, current_api_user(), product))
+
+
+@blp.patch("/products/<id:product_id>/batches/<id:batch_id>")
+@token_required
+@blp.arguments(BatchPatch)
+@blp.response(200, BatchOut)
+@blp.doc(security=BEARER)
+def update_batch(data, product_id: int, batch_id: int):
+    """Change a batch; `certifications` and `steps` replace their lists (send step ids to keep photos)."""
+    product = _product(product_id)
+    batch = services.get_batch_for_edit(batch_id, current_api_user(), product)
+    return batch_body(services.update_batch(batch, current_api_user(), data))
+
+
+@blp.delete("/products/<id:product_id>/batches/<id:batch_id>")
+@token_required
+@blp.response(204)
+@blp.doc(security=BEARER)
+def delete_batch(product_id: int, batch_id: int):
+    """Delete a batch: its public page and QR code stop answering."""
+    product = _product(product_id)
+    services.delete_batch(services.get_batch_for_edit(batch_id, current_api_user(), product), current_api_user())
+
+
+@blp.post("/products/<id:product_id>/batches/<id:batch_id>/steps/<id:step_id>/photo")
+@token_required
+@blp.arguments(StepPhotoIn, location="files")
+@blp.response(200, BatchOut)
+@blp.doc(security=BEARER)
+def set_step_photo(files, product_id: int, batch_id: int, step_id: int):
+    """Attach a photo (JPEG, PNG, WebP or HEIC, multipart field `file`) to one step, replacing any."""
+    product = _product(product_id)
+    batch = services.get_batch_for_edit(batch_id, current_api_user(), product)
+    upload = files["file"]
+    if not getattr(upload, "filename", None):
+        raise DomainError(_("Hãy chọn một ảnh."), "file")
+    services.set_step_photo(batch, current_api_user(), step_id,
+                            read_upload(upload.stream, current_app.config["MAX_IMAGE_BYTES"]))
+    return batch_body(batch)
+
+
+@blp.get("/trace/<code>")
+@blp.response(200, TraceOut)
+def trace(code: str):
+    """Public: a batch by the short code of its label (/t/{code}), as its page shows it. Counts as a scan."""
+    batch = services.get_by_public_code(code)
+    services.record_scan(batch)
+    return services.trace_data(batch)
