@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from ..api.auth import BEARER, current_api_user, token_required
 from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
 from ..catalog import services as catalog_services
+from ..catalog.api import OcopOut
 from ..errors import DomainError
 from ..media.services import read_upload
 from . import services
@@ -121,12 +122,6 @@ class TraceShopOut(Schema):
     is_verified = fields.Boolean()
     address = fields.String()
     phone = fields.String()
-
-
-class OcopOut(Schema):
-    stars = fields.Integer()
-    decision_number = fields.String()
-    expires_on = fields.Date()
 
 
 class TraceStepOut(Schema):

@@ -462,7 +462,8 @@ def trace_data(batch: Batch) -> dict:
             "kind": c.kind, "label": certification_label(c.kind, c.name), "number": c.number, "issuer": c.issuer,
             "valid_from": c.valid_from, "valid_until": c.valid_until, "expired": c.is_expired(today),
         } for c in batch.certifications],
-        "ocop": {"stars": rating.stars, "decision_number": rating.decision_number,
+        # The same shape as `ocop` in the product API.
+        "ocop": {"stars": rating.stars, "certificate_number": rating.decision_number,
                  "expires_on": rating.expires_on} if rating is not None else None,
         "steps": [{
             "label": s.label, "when": step_when(s), "date_from": s.date_from, "date_to": s.date_to,
