@@ -137,8 +137,7 @@ def test_an_ocop_badge_shows_only_after_an_admin_checked_the_certificate(
     admin_page.wait_for_url("**/admin/audit")
     entries = admin_page.locator(".audit-entry")
     assert entries.count() == 1
-    assert entries.first.get_by_text("ocop.approve").is_visible()
-    assert entries.first.get_by_text(f"ocop_claim #{claim['id']}").is_visible()
+    assert entries.first.get_by_text(f"Duyệt hồ sơ OCOP #{claim['id']}").is_visible()
     assert entries.first.get_by_text("Phạm Thị Duyệt", exact=False).is_visible()
     assert entries.first.get_by_text("decision_number: 1234/QĐ-UBND", exact=False).is_visible()
     shoot(admin_page, "trust-7-audit-log")
