@@ -94,8 +94,7 @@ def test_an_ocop_badge_shows_only_after_an_admin_checked_the_certificate(
     assert card.get_by_text("Tôm khô Đất Mũi", exact=True).is_visible()
     image = card.get_by_role("img", name=f"Giấy chứng nhận OCOP của {TITLE}")
     image.scroll_into_view_if_needed()
-    _wait_until_loaded(image)
-    assert image.evaluate("img => img.naturalWidth") > 0, "the admin sees the certificate itself"
+    _wait_until_loaded(image)  # the admin sees the certificate itself
     shoot(admin_page, "trust-3-admin-queue")
 
     # A rejection needs a reason: refused in Vietnamese, nothing decided, nothing logged.
@@ -127,7 +126,7 @@ def test_an_ocop_badge_shows_only_after_an_admin_checked_the_certificate(
     # The seller's bell rings; the notice says what was approved.
     seller_page.reload()
     assert seller_page.locator(".ocop-status").get_by_text("Đã duyệt").is_visible()
-    seller_page.get_by_role("link", name="Đơn hàng mới").click()
+    seller_page.get_by_role("link", name="Thông báo mới").click()
     seller_page.wait_for_url("**/seller/orders")
     assert seller_page.get_by_text(f"Sản phẩm “{TITLE}” đã được duyệt OCOP 4 sao.").is_visible()
     shoot(seller_page, "trust-6-seller-notified")
@@ -144,9 +143,11 @@ def test_an_ocop_badge_shows_only_after_an_admin_checked_the_certificate(
 
 
 def _wait_until_loaded(image) -> None:
+    """Images load after the page's navigation ends; wait for one (polling, no sleep) before reading it."""
     from playwright.sync_api import expect
 
     expect(image).to_have_js_property("complete", True)
+    assert image.evaluate("img => img.naturalWidth") > 0, "the image must load"
 
 
 def test_a_printed_label_opens_the_batch_story_on_a_buyers_phone(
@@ -182,7 +183,8 @@ def test_a_printed_label_opens_the_batch_story_on_a_buyers_phone(
     qr_codes = page.locator("img.label-qr")
     assert qr_codes.count() == 21, "a full A4 sheet by default"
     assert page.locator(".label").first.get_by_text("L2511-01").is_visible()
-    _wait_until_loaded(qr_codes.first)
+    for index in range(21):
+        _wait_until_loaded(qr_codes.nth(index))
     sheet = shoot(page, "trust-9-label-sheet")
 
     # What a phone's camera would read off the printed sheet.
