@@ -16,7 +16,7 @@ TITLE = "Tôm khô Đất Mũi loại 1"
 
 
 @pytest.fixture
-def seller_product(factory):
+def shrimp_shop(factory):
     seller = factory.user(name="Nguyễn Văn Tư")
     shop = factory.shop(seller, name="Tôm khô Đất Mũi")
     product = factory.product(seller, shop, title=TITLE, variants=[{"name": "500 g", "price_vnd": 560_000,
@@ -36,13 +36,21 @@ def claim_of(app, product_id: int) -> dict:
                 "decided_by_id": claim.decided_by_id}
 
 
+def wait_until_loaded(image) -> None:
+    """Images load after the page's navigation ends; wait for one (polling, no sleep) before reading it."""
+    from playwright.sync_api import expect
+
+    expect(image).to_have_js_property("complete", True)
+    assert image.evaluate("img => img.naturalWidth") > 0, "the image must load"
+
+
 def test_an_ocop_badge_shows_only_after_an_admin_checked_the_certificate(
-        app, live_server, browser, phone_page, factory, seller_product, tmp_path):
+        app, live_server, browser, phone_page, factory, shrimp_shop, tmp_path):
     from marketplace.admin.models import AuditEntry
     from marketplace.ocop.services import proposed_expiry
     from marketplace.utils import vietnam_today
 
-    seller, shop, product = seller_product
+    seller, shop, product = shrimp_shop
     admin = factory.user(name="Phạm Thị Duyệt")
     make_admin(app, admin)
     certificate = tmp_path / "giay-chung-nhan-ocop.jpg"
@@ -94,7 +102,7 @@ def test_an_ocop_badge_shows_only_after_an_admin_checked_the_certificate(
     assert card.get_by_text("Tôm khô Đất Mũi", exact=True).is_visible()
     image = card.get_by_role("img", name=f"Giấy chứng nhận OCOP của {TITLE}")
     image.scroll_into_view_if_needed()
-    _wait_until_loaded(image)  # the admin sees the certificate itself
+    wait_until_loaded(image)  # the admin sees the certificate itself
     shoot(admin_page, "trust-3-admin-queue")
 
     # A rejection needs a reason: refused in Vietnamese, nothing decided, nothing logged.
@@ -142,20 +150,12 @@ def test_an_ocop_badge_shows_only_after_an_admin_checked_the_certificate(
     shoot(admin_page, "trust-7-audit-log")
 
 
-def _wait_until_loaded(image) -> None:
-    """Images load after the page's navigation ends; wait for one (polling, no sleep) before reading it."""
-    from playwright.sync_api import expect
-
-    expect(image).to_have_js_property("complete", True)
-    assert image.evaluate("img => img.naturalWidth") > 0, "the image must load"
-
-
 def test_a_printed_label_opens_the_batch_story_on_a_buyers_phone(
-        live_server, browser, phone_page, seller_product):
+        live_server, browser, phone_page, shrimp_shop):
     zxingcpp = pytest.importorskip("zxingcpp")
     from marketplace.utils import vietnam_today
 
-    seller, _shop, product = seller_product
+    seller, _shop, product = shrimp_shop
     harvested = vietnam_today() - timedelta(days=10)
     page = phone_page
 
@@ -184,7 +184,7 @@ def test_a_printed_label_opens_the_batch_story_on_a_buyers_phone(
     assert qr_codes.count() == 21, "a full A4 sheet by default"
     assert page.locator(".label").first.get_by_text("L2511-01").is_visible()
     for index in range(21):
-        _wait_until_loaded(qr_codes.nth(index))
+        wait_until_loaded(qr_codes.nth(index))
     sheet = shoot(page, "trust-9-label-sheet")
 
     # What a phone's camera would read off the printed sheet.
