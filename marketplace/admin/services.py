@@ -25,6 +25,22 @@ def record_decision(actor: User, action: str, subject_type: str, subject_id: int
     return entry
 
 
+def action_labels() -> dict[str, str]:
+    """What each logged decision was, in words an operator reads (the log keeps the stable code); each names
+    its subject, so the page shows "Ẩn gian hàng #7"."""
+    return {
+        "ocop.approve": _("Duyệt hồ sơ OCOP"), "ocop.reject": _("Từ chối hồ sơ OCOP"),
+        "shop.verify": _("Xác minh gian hàng"), "shop.unverify": _("Bỏ xác minh gian hàng"),
+        "shop.hide": _("Ẩn gian hàng"), "shop.unhide": _("Cho hiện lại gian hàng"),
+        "product.hide": _("Ẩn sản phẩm"), "product.unhide": _("Cho hiện lại sản phẩm"),
+        "category.add": _("Thêm danh mục"), "category.rename": _("Sửa danh mục"),
+        "category.move": _("Chuyển nhóm danh mục"), "category.reorder": _("Đổi thứ tự danh mục"),
+        "category.delete": _("Xoá danh mục"),
+        "user.grant_admin": _("Cho làm quản trị"), "user.revoke_admin": _("Bỏ quyền quản trị"),
+        "user.disable": _("Khoá tài khoản"), "user.enable": _("Mở khoá tài khoản"),
+    }
+
+
 def audit_entries(*, subject_type: str | None = None, subject_id: int | None = None,
                   page: int = 1, per_page: int = 50) -> tuple[list[AuditEntry], int]:
     query = select(AuditEntry)

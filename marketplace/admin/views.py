@@ -63,7 +63,8 @@ def index():
 def audit():
     page = page_arg()
     entries, total = services.audit_entries(page=page, per_page=PER_PAGE)
-    return render_template("admin/audit.html", entries=entries, total=total, page=page, per_page=PER_PAGE)
+    return render_template("admin/audit.html", entries=entries, total=total, page=page, per_page=PER_PAGE,
+                           actions=services.action_labels())
 
 
 # --- shops: verification and moderation -------------------------------------------------

@@ -136,7 +136,7 @@ def buyer_action(order_id: int, action: str):
 # --- the seller's inbox ------------------------------------------------------------------
 
 def unread_count() -> int:
-    """For the header's bell: new-order notices the signed-in seller has not seen."""
+    """For the header's bell: notices (new orders, OCOP decisions...) the signed-in seller has not seen."""
     if not current_user.is_authenticated:
         return 0
     with db.session.no_autoflush:

@@ -12,6 +12,7 @@ from tests.live import gunicorn
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", DATA_DIR / "screenshots"))
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
@@ -37,12 +38,28 @@ def browser():
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="vi-VN")
-    page = context.new_page()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
+
+
+def new_page(browser, viewport=PHONE):
+    """A page in a browser context of its own (its own cookies: another person), phone-size by default;
+    closed with the browser."""
+    phone = viewport == PHONE
+    context = browser.new_context(viewport=viewport, device_scale_factor=2 if phone else 1, is_mobile=phone,
+                                  has_touch=phone, locale="vi-VN")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return context.new_page()
+
+
+def sign_in(page, url: str, user, next_path: str) -> None:
+    """Through the login form, landing on next_path."""
+    page.goto(f"{url}/account/login?next={next_path}")
+    page.get_by_label("Số điện thoại hoặc email").fill(user.login)
+    page.get_by_label("Mật khẩu").fill(user.password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{url}{next_path}")
 
 
 def shoot(page, name: str) -> Path:

@@ -214,3 +214,14 @@ def test_a_shop_withdraws_its_claim_and_the_badge_and_file_go(app, client, facto
     assert client.post(f"/seller/products/{seller.product.id}/ocop/withdraw").status_code == 302
     assert count(app, OcopClaim) == 0 and private_files() == []
     assert "OCOP ★" not in seller.product_page() and seller.search(ocop_stars=3)["total"] == 0
+
+
+def test_the_header_bell_tells_the_seller_of_a_decision_without_calling_it_an_order(app, client, factory):
+    seller = Seller(app, client, factory)
+    seller.approved_claim()
+    login(client, seller.owner)
+    header = client.get("/").get_data(as_text=True)
+    assert '<a href="/seller/orders" aria-label="Thông báo mới">🔔 <span class="count">1</span></a>' in header
+    assert "Đơn hàng mới" not in header  # an OCOP decision is not an order
+    assert "đã được duyệt OCOP" in client.get("/seller/orders").get_data(as_text=True)
+    assert 'class="count"' not in client.get("/").get_data(as_text=True), "seen: the bell goes quiet"
