@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..shops.locations import provinces, short_name
 from ..shops.services import list_public_shops, role_in
+from ..traceability.services import recent_batches
 from ..web import page_arg
 from . import services
 from .models import Category
@@ -42,4 +43,4 @@ def product(slug: str):
     item = services.get_product_by_slug(slug, current_user)
     more, _ = services.list_public_products(shop=item.shop, per_page=7)
     return render_template("catalog/product.html", product=item, more=[p for p in more if p.id != item.id][:6],
-                           role=role_in(current_user, item.shop))
+                           role=role_in(current_user, item.shop), batches=recent_batches(item))

@@ -114,6 +114,13 @@ def list_batches(product: Product, actor: User) -> list[Batch]:
         .order_by(Batch.production_date.desc(), Batch.id.desc())))
 
 
+def recent_batches(product: Product, limit: int = 3) -> list[Batch]:
+    """The newest lots, linked from the product page so a buyer can read where the goods come from
+    before buying, as a label's QR code would show after."""
+    return list(db.session.scalars(select(Batch).where(Batch.product_id == product.id)
+                                   .order_by(Batch.production_date.desc(), Batch.id.desc()).limit(limit)))
+
+
 def count_batches(product: Product) -> int:
     return db.session.scalar(select(func.count()).select_from(Batch).where(Batch.product_id == product.id))
 
