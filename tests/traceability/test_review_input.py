@@ -1,0 +1,38 @@
+"""Review of issue 6: input that once ended in a 500 (on PostgreSQL, or on both databases)."""
+
+from marketplace.traceability.models import Batch
+from tests.conftest import login, table_count
+from tests.traceability.conftest import GTIN13, create
+
+HUGE = "99999999999999999999"
+
+
+def test_a_nul_character_in_a_batch_is_refused_and_nothing_is_stored(app, client, seller):
+    # PostgreSQL cannot store a NUL in text: this was a 500 there (and silently stored on SQLite).
+    response = create(client, seller, area_name="Ao tôm\x00")
+    body = response.json
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "không hợp lệ" in body["detail"]
+    response = create(client, seller, steps=[{"label": "Thu hoạch\x00"}])
+    assert response.status_code == 400
+    assert table_count(app, Batch) == 0
+
+
+def test_a_nul_character_in_a_scanned_url_gets_a_page_not_a_server_error(client, seller):
+    assert create(client, seller).status_code == 201
+    for url in ("/t/abc%00", f"/01/{GTIN13}/10/L2510%00", f"/01/{GTIN13}/10/L2510-01?17=%00"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "Dữ liệu gửi lên có ký tự không hợp lệ." in response.get_data(as_text=True)
+    assert client.get("/api/v1/trace/abc%00").status_code == 400
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, seller):
+    login(client, seller["owner"])
+    for url in (f"/seller/batches/{HUGE}/edit", f"/seller/batches/{HUGE}/labels",
+                f"/seller/products/{HUGE}/batches", f"/seller/products/{HUGE}/batches/new",
+                f"/seller/products/{HUGE}/ocop", f"/ocop/claims/{HUGE}/certificate"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Không tìm thấy" in response.get_data(as_text=True)
+    assert client.post(f"/seller/batches/{HUGE}/delete").status_code == 404
