@@ -110,7 +110,8 @@ def get_by_gs1(gtin_text: str, lot: str) -> Batch:
 def list_batches(product: Product, actor: User) -> list[Batch]:
     require_role(actor, product.shop)
     return list(db.session.scalars(
-        select(Batch).where(Batch.product_id == product.id).options(selectinload(Batch.certifications))
+        select(Batch).where(Batch.product_id == product.id)
+        .options(selectinload(Batch.certifications), selectinload(Batch.steps).selectinload(BatchStep.image))
         .order_by(Batch.production_date.desc(), Batch.id.desc())))
 
 
@@ -428,11 +429,16 @@ def ai17_mismatch(batch: Batch, ai17: str | None) -> str | None:
     return None
 
 
-def trace_data(batch: Batch) -> dict:
-    """The batch as its public page shows it; the trace API returns exactly this."""
+LOOK_UP = object()  # "look the rating up": None means "no current rating"
+
+
+def trace_data(batch: Batch, rating=LOOK_UP) -> dict:
+    """The batch as its public page shows it; the trace API returns exactly this. `rating`: the product's
+    current OCOP rating when the caller already has it (a list of one product's batches looks it up once)."""
     product, shop = batch.product, batch.product.shop
     today = vietnam_today()
-    rating = current_rating(product)
+    if rating is LOOK_UP:
+        rating = current_rating(product)
     cover = product.cover
     return {
         "code": batch.code,
