@@ -1,5 +1,8 @@
 """Review of issue 6: input that once ended in a 500 (on PostgreSQL, or on both databases)."""
 
+from sqlalchemy import select
+
+from marketplace.extensions import db
 from marketplace.traceability.models import Batch
 from tests.conftest import login, table_count
 from tests.traceability.conftest import GTIN13, create
@@ -36,3 +39,15 @@ def test_an_id_too_large_for_the_database_is_not_found(client, seller):
         assert response.status_code == 404, url
         assert "Không tìm thấy" in response.get_data(as_text=True)
     assert client.post(f"/seller/batches/{HUGE}/delete").status_code == 404
+
+
+def test_a_step_id_that_is_no_number_is_a_new_step_not_a_server_error(app, client, seller):
+    # str.isdigit() says yes to "²", which int() refuses: the form used to crash on it.
+    login(client, seller["owner"])
+    response = client.post(f"/seller/products/{seller['product'].id}/batches/new", data={
+        "code": "L-SUP", "production_date": "2025-11-02", "province_code": "", "ward_code": "",
+        "steps-0-id": "²", "steps-0-label": "Thu hoạch", "steps-1-id": "9" * 5000, "steps-1-label": "Phơi khô"})
+    assert response.status_code == 302
+    with app.app_context():
+        batch = db.session.scalar(select(Batch))
+        assert [step.label for step in batch.steps] == ["Thu hoạch", "Phơi khô"]
