@@ -265,9 +265,11 @@ def _decide(claim: OcopClaim, admin, status: str, reason: str | None) -> None:
         .values(status=status, decided_at=now, decided_by_id=admin.id, rejection_reason=reason, updated_at=now)
         .execution_options(synchronize_session=False)).rowcount
     if moved != 1:
-        db.session.refresh(claim)
+        now_status = db.session.scalar(select(OcopClaim.status).where(OcopClaim.id == claim.id))
+        if now_status is None:  # the shop withdrew it meanwhile: refreshing the object would fail (a 500)
+            raise NotFound(_("Không tìm thấy hồ sơ OCOP: người bán vừa rút hồ sơ này."))
         raise Conflict(_("Hồ sơ này đã được xử lý (trạng thái: %(status)s).",
-                         status=status_labels().get(claim.status, claim.status)))
+                         status=status_labels().get(now_status, now_status)))
     db.session.refresh(claim)
 
 
