@@ -273,8 +273,14 @@ def _decide(claim: OcopClaim, admin, status: str, reason: str | None) -> None:
     db.session.refresh(claim)
 
 
-def approve(claim: OcopClaim, admin) -> OcopClaim:
+def approve(claim: OcopClaim, admin, seen: str | None = None) -> OcopClaim:
+    """`seen`: the claim's `updated_at` (ISO) as the admin's page showed it. A pending claim may still be
+    edited by its shop (stars, certificate): approving what the admin did not look at would put an unchecked
+    badge up, so a claim changed since the page was drawn is refused (409) and shown again."""
     require_admin(admin)
+    if seen is not None and seen != claim.updated_at.isoformat():
+        raise Conflict(_("Người bán vừa sửa hồ sơ “%(title)s”: hãy xem lại trước khi duyệt.",
+                         title=claim.product.title))
     if claim.status == PENDING and claim.expires_on < vietnam_today():
         # It expired while waiting: approving would log a decision that shows nothing. Reject it instead.
         raise DomainError(_("Chứng nhận này đã hết hạn ngày %(date)s: không thể duyệt, hãy từ chối để người bán "
