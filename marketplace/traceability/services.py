@@ -423,7 +423,8 @@ def ai17_mismatch(batch: Batch, ai17: str | None) -> str | None:
         return None
     printed = expiry_from_ai17(ai17)
     if printed is None:
-        return ai17
+        # Never echo it: anyone can make a link on our domain whose ?17= reads "recalled, call 09xx...".
+        return _("(không đọc được)")
     if printed != batch.expiry_date:
         return format_date(printed, "dd/MM/yyyy")
     return None

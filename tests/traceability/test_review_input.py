@@ -51,3 +51,14 @@ def test_a_step_id_that_is_no_number_is_a_new_step_not_a_server_error(app, clien
     with app.app_context():
         batch = db.session.scalar(select(Batch))
         assert [step.label for step in batch.steps] == ["Thu hoạch", "Phơi khô"]
+
+
+def test_a_link_expiry_that_is_no_date_is_not_echoed_on_the_trace_page(client, seller):
+    # Anyone can print a QR code for our domain: the page must not repeat text chosen by whoever made the link.
+    assert create(client, seller).status_code == 201
+    response = client.get(f"/01/{GTIN13}/10/L2510-01",
+                          query_string={"17": "SẢN PHẨM BỊ THU HỒI, gọi 0900000000 để hoàn tiền"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "THU HỒI" not in html and "gọi 0900000000" not in html  # (the language links carry the URL, encoded)
+    assert "Mã QR ghi hạn dùng (không đọc được)" in html
