@@ -62,3 +62,12 @@ def test_a_link_expiry_that_is_no_date_is_not_echoed_on_the_trace_page(client, s
     assert response.status_code == 200
     assert "THU HỒI" not in html and "gọi 0900000000" not in html  # (the language links carry the URL, encoded)
     assert "Mã QR ghi hạn dùng (không đọc được)" in html
+
+
+def test_a_gtin_in_other_digits_is_a_format_error_not_a_check_digit_error(app, client, seller):
+    arabic = "".join(chr(0x0660 + int(d)) for d in GTIN13)  # the same number in Arabic-Indic digits
+    for gtin in (arabic, "²" * 8):
+        response = client.patch(f"/api/v1/products/{seller['plain'].id}", json={"gtin": gtin},
+                                headers=seller["headers"])
+        assert response.status_code == 422 and "8, 12, 13 hoặc 14" in response.json["detail"], gtin
+        assert "không phải là mã GTIN" in client.get(f"/01/{gtin}/10/L2510-01").get_data(as_text=True)
