@@ -124,7 +124,7 @@ class TraceShopOut(Schema):
     phone = fields.String()
 
 
-class OcopOut(Schema):
+class TraceOcopOut(Schema):
     stars = fields.Integer()
     decision_number = fields.String()
     expires_on = fields.Date()
@@ -151,7 +151,7 @@ class TraceOut(Schema):
     expiry_date = fields.Date(allow_none=True)
     expired = fields.Boolean()
     certifications = fields.List(fields.Nested(CertificationOut))
-    ocop = fields.Nested(OcopOut, allow_none=True, metadata={"description": "Only an approved, unexpired rating"})
+    ocop = fields.Nested(TraceOcopOut, allow_none=True, metadata={"description": "Only an approved, unexpired rating"})
     steps = fields.List(fields.Nested(TraceStepOut))
     scan_count = fields.Integer(metadata={"description": "Views of the page, GS1 link and this lookup (this one too)"})
 
