@@ -342,8 +342,10 @@ def remind_expiring(today: date | None = None) -> int:
     so a second run the same day, or the next, sends nothing new). Returns how many claims were reminded."""
     today = today or vietnam_today()
     claims = db.session.scalars(
-        select(OcopClaim).where(current_claim_filter(today), OcopClaim.expires_on <= today + timedelta(REMIND_DAYS),
-                                (OcopClaim.reminded_for.is_(None)) | (OcopClaim.reminded_for != OcopClaim.expires_on))
+        select(OcopClaim).join(OcopClaim.product)
+        .where(current_claim_filter(today), OcopClaim.expires_on <= today + timedelta(REMIND_DAYS),
+               (OcopClaim.reminded_for.is_(None)) | (OcopClaim.reminded_for != OcopClaim.expires_on),
+               Product.status != "deleted")  # a deleted product's rating needs no renewing
         .options(selectinload(OcopClaim.product).selectinload(Product.shop)).order_by(OcopClaim.expires_on)).all()
     for claim in claims:
         days = (claim.expires_on - today).days
