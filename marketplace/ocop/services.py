@@ -230,8 +230,9 @@ def certificate_for(claim_id: int, viewer) -> OcopClaim:
 # --- the admins' queue -------------------------------------------------------------------
 
 def queue(status: str | None = PENDING, page: int = 1, per_page: int = 20) -> tuple[list[OcopClaim], int]:
-    """Claims oldest first, with their product, cover photo and shop loaded in the same round trips."""
-    query = select(OcopClaim)
+    """Claims oldest first, with their product, cover photo and shop loaded in the same round trips. A deleted
+    product's claim is left out: there is nothing left to rate (its row stays for past orders)."""
+    query = select(OcopClaim).join(OcopClaim.product).where(Product.status != "deleted")
     if status:
         if status not in STATUSES:
             raise DomainError(_("Trạng thái không hợp lệ."), "status")
@@ -246,12 +247,14 @@ def queue(status: str | None = PENDING, page: int = 1, per_page: int = 20) -> tu
 
 
 def pending_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(OcopClaim).where(OcopClaim.status == PENDING))
+    return db.session.scalar(select(func.count()).select_from(OcopClaim).join(OcopClaim.product)
+                             .where(OcopClaim.status == PENDING, Product.status != "deleted"))
 
 
 def get_claim(claim_id: int) -> OcopClaim:
+    """A claim for the admins to decide; a deleted product's claim is not found (see `queue`)."""
     claim = db.session.get(OcopClaim, claim_id)
-    if claim is None:
+    if claim is None or claim.product.status == "deleted":
         raise NotFound(_("Không tìm thấy hồ sơ OCOP."))
     return claim
 
