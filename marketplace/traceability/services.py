@@ -41,6 +41,7 @@ from .models import CERTIFICATION_KINDS, Batch, BatchStep, Certification
 PUBLIC_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud or typed from a label
 PUBLIC_CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes: not guessable by walking them
 CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,19}")  # GS1 AI 10: at most 20 characters
+SHOWN_GTIN = re.compile(r"[0-9 -]{1,20}")  # what a "not a GTIN" page may repeat of the link
 MAX_CERTIFICATIONS = 10
 MAX_STEPS = 30
 MAX_LABEL_COPIES = 120
@@ -99,11 +100,14 @@ def get_by_gs1(gtin_text: str, lot: str) -> Batch:
         if error.reason == "check_digit":
             raise NotFound(_("Mã GTIN %(gtin)s sai số kiểm tra: tem này có thể bị in sai hoặc giả.",
                              gtin=gtin_text)) from None
-        raise NotFound(_("“%(gtin)s” không phải là mã GTIN.", gtin=gtin_text)) from None
+        shown = gtin_text if SHOWN_GTIN.fullmatch(gtin_text or "") else "…"  # not text of the link-maker's choosing
+        raise NotFound(_("“%(gtin)s” không phải là mã GTIN.", gtin=shown)) from None
+    code = clean_text(lot).upper()
     batch = db.session.scalar(_with_page_data(
-        select(Batch).join(Batch.product).where(Product.gtin == gtin, Batch.code == clean_text(lot).upper())))
+        select(Batch).join(Batch.product).where(Product.gtin == gtin, Batch.code == code)))
     if batch is None:
-        raise NotFound(_("Không tìm thấy lô “%(lot)s” của sản phẩm có mã GTIN %(gtin)s.", lot=lot, gtin=gtin))
+        shown = code if CODE_PATTERN.fullmatch(code) else "…"
+        raise NotFound(_("Không tìm thấy lô “%(lot)s” của sản phẩm có mã GTIN %(gtin)s.", lot=shown, gtin=gtin))
     return batch
 
 

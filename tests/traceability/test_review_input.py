@@ -71,3 +71,15 @@ def test_a_gtin_in_other_digits_is_a_format_error_not_a_check_digit_error(app, c
                                 headers=seller["headers"])
         assert response.status_code == 422 and "8, 12, 13 hoặc 14" in response.json["detail"], gtin
         assert "không phải là mã GTIN" in client.get(f"/01/{gtin}/10/L2510-01").get_data(as_text=True)
+
+
+def test_a_gs1_link_that_finds_nothing_does_not_repeat_its_words(client, seller):
+    assert create(client, seller).status_code == 201
+    for path in ("/01/Hàng bị thu hồi, gọi 0900000000/10/L2510-01",
+                 f"/01/{GTIN13}/10/Hàng bị thu hồi, gọi 0900000000"):
+        response = client.get(path)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404
+        assert "thu hồi" not in html and "“…”" in html, path
+    assert "“NOPE”" in client.get(f"/01/{GTIN13}/10/nope").get_data(as_text=True), "a lot code is still named"
+    assert "“12345”" in client.get("/01/12345/10/L2510-01").get_data(as_text=True), "so are digits"
