@@ -36,5 +36,10 @@ def uploaded_files(field) -> list[bytes]:
     return [read_upload(f.stream, limit) for f in files if f and getattr(f, "filename", "")]
 
 
+MAX_PAGE = 10_000  # as the API's PageArgs: page × per_page stays far inside a 64-bit OFFSET
+
+
 def page_arg() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    """`?page=`, from 1 to MAX_PAGE: a huge number would overflow the query's OFFSET (a 500), and
+    any page past the last simply lists nothing."""
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)

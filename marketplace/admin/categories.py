@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..catalog.models import Category, Product
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
+from ..search.sync import queue_products
 from ..shops.services import unique_slug
 from ..utils import clean_text, parse_id
 from .services import record_decision, require_admin
@@ -123,6 +124,10 @@ def update_category(category: Category, actor: User, *, name, name_en, slug=None
     record_decision(actor, "category.rename" if "parent_id" not in changes else "category.move", "category",
                     category.id, **changes)
     db.session.flush()
+    # A product's search document holds its category's and parent's names and ids (the category filter and
+    # facet read them): a renamed or moved category re-indexes its products and its children's.
+    in_tree = [category.id, *(child.id for child in category.children)]
+    queue_products(db.session, set(db.session.scalars(select(Product.id).where(Product.category_id.in_(in_tree)))))
     return category
 
 

@@ -14,6 +14,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import UnsupportedMediaType
 
 from ..admin.services import require_admin
 from ..api.auth import BEARER, current_api_user, token_required
@@ -31,6 +32,10 @@ class MultipartParser(FlaskParser):
     so one schema describes (and validates) the whole body."""
 
     def load_files(self, req, schema):
+        if req.content_length and req.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            # A JSON body would be read as no fields at all: a PATCH would answer 200 having changed nothing.
+            raise UnsupportedMediaType(_("Hồ sơ OCOP gửi dạng multipart/form-data (các trường và tệp "
+                                         "`certificate`), không phải JSON."))
         merged = MultiDict(req.form)
         merged.update(req.files)
         return self._makeproxy(merged, schema)

@@ -230,8 +230,9 @@ def certificate_for(claim_id: int, viewer) -> OcopClaim:
 # --- the admins' queue -------------------------------------------------------------------
 
 def queue(status: str | None = PENDING, page: int = 1, per_page: int = 20) -> tuple[list[OcopClaim], int]:
-    """Claims oldest first, with their product, cover photo and shop loaded in the same round trips."""
-    query = select(OcopClaim)
+    """Claims oldest first, with their product, cover photo and shop loaded in the same round trips. A deleted
+    product's claim is left out: there is nothing left to rate (its row stays for past orders)."""
+    query = select(OcopClaim).join(OcopClaim.product).where(Product.status != "deleted")
     if status:
         if status not in STATUSES:
             raise DomainError(_("Trạng thái không hợp lệ."), "status")
@@ -246,12 +247,14 @@ def queue(status: str | None = PENDING, page: int = 1, per_page: int = 20) -> tu
 
 
 def pending_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(OcopClaim).where(OcopClaim.status == PENDING))
+    return db.session.scalar(select(func.count()).select_from(OcopClaim).join(OcopClaim.product)
+                             .where(OcopClaim.status == PENDING, Product.status != "deleted"))
 
 
 def get_claim(claim_id: int) -> OcopClaim:
+    """A claim for the admins to decide; a deleted product's claim is not found (see `queue`)."""
     claim = db.session.get(OcopClaim, claim_id)
-    if claim is None:
+    if claim is None or claim.product.status == "deleted":
         raise NotFound(_("Không tìm thấy hồ sơ OCOP."))
     return claim
 
@@ -265,14 +268,22 @@ def _decide(claim: OcopClaim, admin, status: str, reason: str | None) -> None:
         .values(status=status, decided_at=now, decided_by_id=admin.id, rejection_reason=reason, updated_at=now)
         .execution_options(synchronize_session=False)).rowcount
     if moved != 1:
-        db.session.refresh(claim)
+        now_status = db.session.scalar(select(OcopClaim.status).where(OcopClaim.id == claim.id))
+        if now_status is None:  # the shop withdrew it meanwhile: refreshing the object would fail (a 500)
+            raise NotFound(_("Không tìm thấy hồ sơ OCOP: người bán vừa rút hồ sơ này."))
         raise Conflict(_("Hồ sơ này đã được xử lý (trạng thái: %(status)s).",
-                         status=status_labels().get(claim.status, claim.status)))
+                         status=status_labels().get(now_status, now_status)))
     db.session.refresh(claim)
 
 
-def approve(claim: OcopClaim, admin) -> OcopClaim:
+def approve(claim: OcopClaim, admin, seen: str | None = None) -> OcopClaim:
+    """`seen`: the claim's `updated_at` (ISO) as the admin's page showed it. A pending claim may still be
+    edited by its shop (stars, certificate): approving what the admin did not look at would put an unchecked
+    badge up, so a claim changed since the page was drawn is refused (409) and shown again."""
     require_admin(admin)
+    if seen is not None and seen != claim.updated_at.isoformat():
+        raise Conflict(_("Người bán vừa sửa hồ sơ “%(title)s”: hãy xem lại trước khi duyệt.",
+                         title=claim.product.title))
     if claim.status == PENDING and claim.expires_on < vietnam_today():
         # It expired while waiting: approving would log a decision that shows nothing. Reject it instead.
         raise DomainError(_("Chứng nhận này đã hết hạn ngày %(date)s: không thể duyệt, hãy từ chối để người bán "
@@ -334,8 +345,10 @@ def remind_expiring(today: date | None = None) -> int:
     so a second run the same day, or the next, sends nothing new). Returns how many claims were reminded."""
     today = today or vietnam_today()
     claims = db.session.scalars(
-        select(OcopClaim).where(current_claim_filter(today), OcopClaim.expires_on <= today + timedelta(REMIND_DAYS),
-                                (OcopClaim.reminded_for.is_(None)) | (OcopClaim.reminded_for != OcopClaim.expires_on))
+        select(OcopClaim).join(OcopClaim.product)
+        .where(current_claim_filter(today), OcopClaim.expires_on <= today + timedelta(REMIND_DAYS),
+               (OcopClaim.reminded_for.is_(None)) | (OcopClaim.reminded_for != OcopClaim.expires_on),
+               Product.status != "deleted")  # a deleted product's rating needs no renewing
         .options(selectinload(OcopClaim.product).selectinload(Product.shop)).order_by(OcopClaim.expires_on)).all()
     for claim in claims:
         days = (claim.expires_on - today).days

@@ -154,7 +154,8 @@ def queue():
 def approve(claim_id: int):
     if not DecideForm().validate_on_submit():
         abort(400)
-    claim = services.approve(services.get_claim(claim_id), current_user)
+    # `seen`: the claim as the queue page showed it; one the shop changed since is refused (409)
+    claim = services.approve(services.get_claim(claim_id), current_user, seen=request.form.get("seen"))
     flash(_("Đã duyệt OCOP %(stars)d sao cho “%(title)s”.", stars=claim.stars, title=claim.product.title),
           "success")
     return redirect(url_for("ocop.queue", status=request.args.get("status") or None))

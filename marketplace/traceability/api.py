@@ -10,6 +10,7 @@ from ..catalog import services as catalog_services
 from ..catalog.api import OcopOut
 from ..errors import DomainError
 from ..media.services import read_upload
+from ..ocop.services import current_rating
 from . import services
 from .models import CERTIFICATION_KINDS
 
@@ -154,8 +155,8 @@ class StepPhotoIn(Schema):
     file = Upload(required=True)
 
 
-def batch_body(batch) -> dict:
-    trace = services.trace_data(batch)
+def batch_body(batch, rating=services.LOOK_UP) -> dict:
+    trace = services.trace_data(batch, rating)
     return {
         "id": batch.id, "product_id": batch.product_id, "code": batch.code, "public_code": batch.public_code,
         "production_date": batch.production_date, "expiry_date": batch.expiry_date, "expired": trace["expired"],
@@ -196,7 +197,8 @@ def list_batches(args, product_id: int):
     product = _product(product_id)
     items = services.list_batches(product, current_api_user())
     start = (args["page"] - 1) * args["per_page"]
-    return page_body([batch_body(b) for b in items[start:start + args["per_page"]]], len(items), args)
+    rating = current_rating(product)  # once for the page, not once per batch
+    return page_body([batch_body(b, rating) for b in items[start:start + args["per_page"]]], len(items), args)
 
 
 @blp.get("/products/<id:product_id>/batches/<id:batch_id>")

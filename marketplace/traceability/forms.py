@@ -126,7 +126,7 @@ class BatchForm(FlaskForm):
                 continue
             photos = uploads(row.form.photo)
             steps.append({
-                "id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
+                "id": _code(row.form.id.data),  # not str.isdigit(): "²" is a digit to it, and int() refuses it
                 "label": row.form.label.data, "date_from": row.form.date_from.data,
                 "date_to": row.form.date_to.data, "when_text": row.form.when_text.data, "note": row.form.note.data,
                 "photo": photos[0] if photos else None, "remove_photo": row.form.remove_photo.data,

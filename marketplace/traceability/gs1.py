@@ -26,7 +26,7 @@ def gtin14(value: str) -> str:
     Spaces and hyphens (as printed under a barcode) are ignored. Raises BadGtin.
     """
     digits = ean.compact(value or "").replace("-", "")
-    if not digits.isdigit() or len(digits) not in GTIN_LENGTHS:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in GTIN_LENGTHS:  # "٨", "²": isdigit() only
         raise BadGtin("format")
     try:
         ean.validate(digits)

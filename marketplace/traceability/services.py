@@ -41,6 +41,7 @@ from .models import CERTIFICATION_KINDS, Batch, BatchStep, Certification
 PUBLIC_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud or typed from a label
 PUBLIC_CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes: not guessable by walking them
 CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,19}")  # GS1 AI 10: at most 20 characters
+SHOWN_GTIN = re.compile(r"[0-9 -]{1,20}")  # what a "not a GTIN" page may repeat of the link
 MAX_CERTIFICATIONS = 10
 MAX_STEPS = 30
 MAX_LABEL_COPIES = 120
@@ -99,18 +100,22 @@ def get_by_gs1(gtin_text: str, lot: str) -> Batch:
         if error.reason == "check_digit":
             raise NotFound(_("Mã GTIN %(gtin)s sai số kiểm tra: tem này có thể bị in sai hoặc giả.",
                              gtin=gtin_text)) from None
-        raise NotFound(_("“%(gtin)s” không phải là mã GTIN.", gtin=gtin_text)) from None
+        shown = gtin_text if SHOWN_GTIN.fullmatch(gtin_text or "") else "…"  # not text of the link-maker's choosing
+        raise NotFound(_("“%(gtin)s” không phải là mã GTIN.", gtin=shown)) from None
+    code = clean_text(lot).upper()
     batch = db.session.scalar(_with_page_data(
-        select(Batch).join(Batch.product).where(Product.gtin == gtin, Batch.code == clean_text(lot).upper())))
+        select(Batch).join(Batch.product).where(Product.gtin == gtin, Batch.code == code)))
     if batch is None:
-        raise NotFound(_("Không tìm thấy lô “%(lot)s” của sản phẩm có mã GTIN %(gtin)s.", lot=lot, gtin=gtin))
+        shown = code if CODE_PATTERN.fullmatch(code) else "…"
+        raise NotFound(_("Không tìm thấy lô “%(lot)s” của sản phẩm có mã GTIN %(gtin)s.", lot=shown, gtin=gtin))
     return batch
 
 
 def list_batches(product: Product, actor: User) -> list[Batch]:
     require_role(actor, product.shop)
     return list(db.session.scalars(
-        select(Batch).where(Batch.product_id == product.id).options(selectinload(Batch.certifications))
+        select(Batch).where(Batch.product_id == product.id)
+        .options(selectinload(Batch.certifications), selectinload(Batch.steps).selectinload(BatchStep.image))
         .order_by(Batch.production_date.desc(), Batch.id.desc())))
 
 
@@ -429,17 +434,23 @@ def ai17_mismatch(batch: Batch, ai17: str | None) -> str | None:
         return None
     printed = expiry_from_ai17(ai17)
     if printed is None:
-        return ai17
+        # Never echo it: anyone can make a link on our domain whose ?17= reads "recalled, call 09xx...".
+        return _("(không đọc được)")
     if printed != batch.expiry_date:
         return format_date(printed, "dd/MM/yyyy")
     return None
 
 
-def trace_data(batch: Batch) -> dict:
-    """The batch as its public page shows it; the trace API returns exactly this."""
+LOOK_UP = object()  # "look the rating up": None means "no current rating"
+
+
+def trace_data(batch: Batch, rating=LOOK_UP) -> dict:
+    """The batch as its public page shows it; the trace API returns exactly this. `rating`: the product's
+    current OCOP rating when the caller already has it (a list of one product's batches looks it up once)."""
     product, shop = batch.product, batch.product.shop
     today = vietnam_today()
-    rating = current_rating(product)
+    if rating is LOOK_UP:
+        rating = current_rating(product)
     cover = product.cover
     return {
         "code": batch.code,
