@@ -1,4 +1,4 @@
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
@@ -255,5 +255,6 @@ def set_step_photo(files, product_id: int, batch_id: int, step_id: int):
 def trace(code: str):
     """Public: a batch by the short code of its label (/t/{code}), as its page shows it. Counts as a scan."""
     batch = services.get_by_public_code(code)
-    services.record_scan(batch)
+    if request.method == "GET":
+        services.record_scan(batch, current_api_user())
     return services.trace_data(batch)

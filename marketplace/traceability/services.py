@@ -33,7 +33,7 @@ from ..extensions import db
 from ..media.services import save_image
 from ..ocop.services import current_rating
 from ..shops.locations import check_location, province_by_code
-from ..shops.services import require_role
+from ..shops.services import require_role, role_in
 from ..utils import clean_text, utcnow, vietnam_today
 from .gs1 import BadGtin, gtin14
 from .models import CERTIFICATION_KINDS, Batch, BatchStep, Certification
@@ -139,8 +139,11 @@ def get_batch_for_edit(batch_id, actor: User, product: Product | None = None) ->
     return batch
 
 
-def record_scan(batch: Batch) -> int:
-    """Count one look at the public page, atomically: two buyers scanning at once both count."""
+def record_scan(batch: Batch, viewer: User | None = None) -> int:
+    """Count one look at the public page, atomically: two buyers scanning at once both count. The shop's
+    own members checking their labels are not buyers, so their looks are not counted."""
+    if role_in(viewer, batch.product.shop):
+        return batch.scan_count
     count = db.session.execute(
         update(Batch).where(Batch.id == batch.id).values(scan_count=Batch.scan_count + 1)
         .returning(Batch.scan_count).execution_options(synchronize_session=False)

@@ -27,7 +27,8 @@ def _find(lookup, *args):
 
 
 def _trace_page(batch, printed_expiry=None):
-    services.record_scan(batch)
+    if request.method == "GET":  # a HEAD (link checkers, previews) is nobody reading the page
+        services.record_scan(batch, current_user)
     return render_template("traceability/trace.html", batch=batch, trace=services.trace_data(batch),
                            printed_expiry=printed_expiry)
 

@@ -161,6 +161,19 @@ def test_trace_api_is_the_page_as_data_and_every_lookup_counts(app, client, sell
     assert "Lượt tra cứu: 4" in page
 
 
+def test_the_shops_own_looks_and_head_requests_are_not_scans(app, client, seller):
+    body = create(client, seller).json
+    owner = app.test_client()
+    login(owner, seller["owner"])
+    owner.get(f"/t/{body['public_code']}")  # the seller checking a printed label
+    owner_api = owner.get(f"/api/v1/trace/{body['public_code']}", headers=seller["headers"])
+    assert owner_api.status_code == 200
+    client.head(f"/t/{body['public_code']}")  # a link checker
+    assert _scans(app, body["id"]) == 0
+    client.get(f"/t/{body['public_code']}")  # a buyer
+    assert _scans(app, body["id"]) == 1
+
+
 def test_concurrent_scans_all_count(app, seller):
     client = app.test_client()
     body = create(client, seller).json
