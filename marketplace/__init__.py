@@ -156,7 +156,7 @@ def _request_has_nul() -> bool:
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         pairs += [*request.form.items(multi=True)]
         pairs += [(name, f.filename or "") for name, f in request.files.items(multi=True)]
-    if any("\x00" in key or "\x00" in value for key, value in pairs):
+    if any(_has_nul(key) or _has_nul(value) for key, value in pairs):
         return True
     return request.is_json and _has_nul(request.get_json(silent=True))
 
