@@ -3,29 +3,17 @@
 Admins only: a missing token is 401, a non-admin's token 403, both checked before the body is read.
 """
 
-from functools import wraps
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import BEARER, admin_token_required, current_api_user
 from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
 from . import figures as figure_services
 from . import moderation
-from .services import require_admin
 
 blp = Blueprint("api_moderation", __name__, url_prefix="/api/v1/admin",
                 description="Admins: seller verification, hiding shops and products, figures")
-
-
-def admin_token_required(view):
-    @wraps(view)
-    @token_required
-    def wrapper(*args, **kwargs):
-        require_admin(current_api_user())
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 class ReasonIn(Schema):

@@ -5,7 +5,6 @@ Who may call what: the claim endpoints, the members of the product's shop; the /
 both. A claim's fields come as multipart form fields beside the `certificate` file.
 """
 
-from functools import wraps
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
@@ -16,8 +15,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
-from ..admin.services import require_admin
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import BEARER, admin_token_required, current_api_user, token_required
 from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
 from ..catalog.services import get_product_for_edit
 from ..errors import NotFound
@@ -49,17 +47,6 @@ blp = OcopBlueprint("api_ocop", __name__, url_prefix="/api/v1", description="OCO
 
 GROUP_DESCRIPTION = ("food, beverages, herbal, handicrafts, ornamental (plants and animals), tourism "
                      "(community tourism services); default: the product category's group")
-
-
-def admin_token_required(view):
-    """A bearer token of an admin, checked before anything else is read."""
-    @token_required
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        require_admin(current_api_user())
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 class ClaimIn(Schema):

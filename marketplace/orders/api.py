@@ -4,7 +4,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import BEARER, admin_token_required, current_api_user, token_required
 from ..api.schemas import PageArgs, UtcDateTime, page_body
 from ..cart.api import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
@@ -329,7 +329,7 @@ def payment_received(order_id: int):
 
 
 @blp.post("/admin/orders/<id:order_id>/payment-received")
-@token_required
+@admin_token_required
 @blp.response(200, OrderOut)
 @blp.doc(security=BEARER)
 def admin_payment_received(order_id: int):
@@ -339,7 +339,7 @@ def admin_payment_received(order_id: int):
 
 
 @blp.post("/admin/orders/<id:order_id>/refund")
-@token_required
+@admin_token_required
 @blp.arguments(SellerCancelIn)
 @blp.response(200, OrderOut)
 @blp.doc(security=BEARER)

@@ -148,6 +148,8 @@ def test_only_an_admin_refunds_a_paid_order_at_will_and_only_once(
     not_admin = client.post(f"/api/v1/admin/orders/{order_id}/refund", json={"reason": "Khách đổi ý"},
                             headers=token_for(client, buyer))
     assert not_admin.status_code == 403 and states(app)[:2] == ("paid", "paid")
+    no_body = client.post(f"/api/v1/admin/orders/{order_id}/refund", json={}, headers=token_for(client, buyer))
+    assert no_body.status_code == 403, "who may call is answered before what the body lacks"
 
     refunded = client.post(f"/api/v1/admin/orders/{order_id}/refund", json={"reason": "Người bán không giao được"},
                            headers=token_for(client, admin))
