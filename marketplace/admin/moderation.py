@@ -7,8 +7,6 @@ index follows by itself: a changed Product or Shop row is queued for the index i
 flush (marketplace/search/sync.py), and a shop's change re-indexes all of its products.
 """
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -17,7 +15,7 @@ from ..accounts.models import User
 from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
-from ..orders.models import Notification
+from ..orders.services import notify_shop
 from ..shops.models import Shop, ShopMember
 from ..utils import clean_text, parse_id, slugify, utcnow
 from .services import record_decision, require_admin
@@ -92,18 +90,6 @@ def get_product(product_id) -> Product:
 
 # --- deciding ---------------------------------------------------------------------------
 
-def _notify_members(shop: Shop, kind: str, message: str) -> None:
-    user_ids = db.session.scalars(select(ShopMember.user_id).where(ShopMember.shop_id == shop.id)).all()
-    for user_id in user_ids:
-        db.session.add(Notification(user_id=user_id, order_id=None, kind=kind, message=message[:300]))
-
-
-def _in_vietnamese(make_message) -> str:
-    """Sellers read notices in Vietnamese, whatever language the admin's page was in."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return make_message()
-
-
 def _short(reason: str) -> str:
     return reason if len(reason) <= 180 else reason[:179] + "…"
 
@@ -116,8 +102,8 @@ def set_verified(shop: Shop, actor: User, verified: bool, note: str | None = Non
     shop.is_verified = verified
     record_decision(actor, "shop.verify" if verified else "shop.unverify", "shop", shop.id, reason=note)
     if verified:
-        _notify_members(shop, "verification", _in_vietnamese(lambda: _(
-            "Gian hàng %(shop)s đã được ban quản trị xác minh: người mua thấy dấu “Đã xác minh”.", shop=shop.name)))
+        notify_shop(shop.id, "verification", lambda: _(
+            "Gian hàng %(shop)s đã được ban quản trị xác minh: người mua thấy dấu “Đã xác minh”.", shop=shop.name))
     db.session.flush()
     return shop
 
@@ -129,8 +115,8 @@ def hide_shop(shop: Shop, actor: User, reason) -> Shop:
         raise Conflict(_("Gian hàng này đã bị ẩn."))
     shop.hidden_by_admin_at, shop.moderation_reason = utcnow(), reason
     record_decision(actor, "shop.hide", "shop", shop.id, reason=reason)
-    _notify_members(shop, "moderation", _in_vietnamese(lambda: _(
-        "Ban quản trị đã ẩn gian hàng %(shop)s. Lý do: %(reason)s", shop=shop.name, reason=_short(reason))))
+    notify_shop(shop.id, "moderation", lambda: _(
+        "Ban quản trị đã ẩn gian hàng %(shop)s. Lý do: %(reason)s", shop=shop.name, reason=_short(reason)))
     db.session.flush()
     return shop
 
@@ -143,8 +129,8 @@ def unhide_shop(shop: Shop, actor: User, note=None) -> Shop:
     previous = shop.moderation_reason
     shop.hidden_by_admin_at = shop.moderation_reason = None
     record_decision(actor, "shop.unhide", "shop", shop.id, reason=note, hidden_for=previous)
-    _notify_members(shop, "moderation", _in_vietnamese(lambda: _(
-        "Ban quản trị đã cho hiện lại gian hàng %(shop)s.", shop=shop.name)))
+    notify_shop(shop.id, "moderation", lambda: _(
+        "Ban quản trị đã cho hiện lại gian hàng %(shop)s.", shop=shop.name))
     db.session.flush()
     return shop
 
@@ -156,9 +142,9 @@ def hide_product(product: Product, actor: User, reason) -> Product:
         raise Conflict(_("Sản phẩm này đã bị ẩn."))
     product.hidden_by_admin_at, product.moderation_reason = utcnow(), reason
     record_decision(actor, "product.hide", "product", product.id, reason=reason, title=product.title)
-    _notify_members(product.shop, "moderation", _in_vietnamese(lambda: _(
+    notify_shop(product.shop_id, "moderation", lambda: _(
         "Ban quản trị đã ẩn sản phẩm “%(title)s”. Lý do: %(reason)s", title=product.title[:80],
-        reason=_short(reason))))
+        reason=_short(reason)))
     db.session.flush()
     return product
 
@@ -172,7 +158,7 @@ def unhide_product(product: Product, actor: User, note=None) -> Product:
     product.hidden_by_admin_at = product.moderation_reason = None
     record_decision(actor, "product.unhide", "product", product.id, reason=note, title=product.title,
                     hidden_for=previous)
-    _notify_members(product.shop, "moderation", _in_vietnamese(lambda: _(
-        "Ban quản trị đã cho hiện lại sản phẩm “%(title)s”.", title=product.title[:80])))
+    notify_shop(product.shop_id, "moderation", lambda: _(
+        "Ban quản trị đã cho hiện lại sản phẩm “%(title)s”.", title=product.title[:80]))
     db.session.flush()
     return product

@@ -52,6 +52,21 @@ def _act(action: Callable[[], object], done: str, back: str):
     return redirect(back)
 
 
+def _with_reason(decide: Callable[[str], object], done: str, back: str, template: str, **context):
+    """A decision that needs a written reason: done and back to `back`, or its form again (422) with the
+    refusal beside the reason."""
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            decide(form.reason.data)
+        except DomainError as error:
+            attach_error(form, error, "reason")
+        else:
+            flash(done, "success")
+            return redirect(back)
+    return render_template(template, form=form, **context), form_status(form)
+
+
 @bp.get("/")
 @admin_required
 def index():
@@ -102,16 +117,9 @@ def verify_shop(shop_id: int):
 @admin_required
 def hide_shop(shop_id: int):
     found = moderation.get_shop(shop_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            moderation.hide_shop(found, current_user, form.reason.data)
-        except DomainError as error:
-            attach_error(form, error, "reason")
-        else:
-            flash(_("Đã ẩn gian hàng %(name)s và các sản phẩm của nó.", name=found.name), "success")
-            return redirect(url_for("admin.shop", shop_id=found.id))
-    return render_template("admin/hide.html", form=form, shop=found, product=None), form_status(form)
+    return _with_reason(lambda reason: moderation.hide_shop(found, current_user, reason),
+                        _("Đã ẩn gian hàng %(name)s và các sản phẩm của nó.", name=found.name),
+                        url_for("admin.shop", shop_id=found.id), "admin/hide.html", shop=found, product=None)
 
 
 @bp.post("/shops/<int:shop_id>/unhide")
@@ -126,16 +134,10 @@ def unhide_shop(shop_id: int):
 @admin_required
 def hide_product(product_id: int):
     product = moderation.get_product(product_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            moderation.hide_product(product, current_user, form.reason.data)
-        except DomainError as error:
-            attach_error(form, error, "reason")
-        else:
-            flash(_("Đã ẩn sản phẩm “%(title)s”.", title=product.title), "success")
-            return redirect(url_for("admin.shop", shop_id=product.shop_id) + f"#p{product.id}")
-    return render_template("admin/hide.html", form=form, shop=product.shop, product=product), form_status(form)
+    return _with_reason(lambda reason: moderation.hide_product(product, current_user, reason),
+                        _("Đã ẩn sản phẩm “%(title)s”.", title=product.title),
+                        url_for("admin.shop", shop_id=product.shop_id) + f"#p{product.id}", "admin/hide.html",
+                        shop=product.shop, product=product)
 
 
 @bp.post("/products/<int:product_id>/unhide")
@@ -240,16 +242,9 @@ def set_admin(user_id: int):
 @admin_required
 def disable_user(user_id: int):
     user = user_services.get_user(user_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            user_services.set_active(user, current_user, False, form.reason.data)
-        except DomainError as error:
-            attach_error(form, error, "reason")
-        else:
-            flash(_("Đã khoá tài khoản %(name)s.", name=user.name), "success")
-            return redirect(url_for("admin.users", q=user.login_label))
-    return render_template("admin/disable.html", form=form, user=user), form_status(form)
+    return _with_reason(lambda reason: user_services.set_active(user, current_user, False, reason),
+                        _("Đã khoá tài khoản %(name)s.", name=user.name),
+                        url_for("admin.users", q=user.login_label), "admin/disable.html", user=user)
 
 
 @bp.post("/users/<int:user_id>/enable")

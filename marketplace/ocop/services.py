@@ -4,8 +4,6 @@ admins' decisions on them."""
 import calendar
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import selectinload
@@ -14,9 +12,10 @@ from ..admin.services import record_decision, require_admin
 from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
+from ..orders.services import notify_shop
 from ..search.sync import queue_products
 from ..shops.services import require_role, role_in
-from ..side_effects import after_commit, send_mail
+from ..side_effects import after_commit
 from ..utils import clean_text, utcnow, vietnam_today
 from .certificates import check_certificate, store
 from .certificates import remove as remove_certificate
@@ -317,22 +316,8 @@ def reject(claim: OcopClaim, admin, reason: str | None) -> OcopClaim:
 
 
 def _notify_shop(claim: OcopClaim, kind: str, message, subject=None) -> int:
-    """In-app notices to every member of the shop, and an e-mail to those with an address (sent after the
-    commit), in Vietnamese whatever the admin's language."""
-    from ..orders.models import Notification
-    from ..shops.models import ShopMember
-
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = message()[:300]
-        title = subject() if subject else _("Chợ Quê: hồ sơ OCOP")
-    members = db.session.scalars(select(ShopMember).where(ShopMember.shop_id == claim.product.shop_id)
-                                 .options(selectinload(ShopMember.user))).all()
-    for member in members:
-        db.session.add(Notification(user_id=member.user_id, order_id=None, kind=kind, message=text))
-    recipients = sorted({m.user.email for m in members if m.user.email})
-    if recipients:
-        after_commit(send_mail, title, recipients, text)
-    return len(members)
+    return notify_shop(claim.product.shop_id, kind, message,
+                       mail_subject=subject or (lambda: _("Chợ Quê: hồ sơ OCOP")))
 
 
 # --- reminders --------------------------------------------------------------------------

@@ -44,6 +44,7 @@ gets an in-app Notification in the same transaction as the order.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -274,32 +275,44 @@ def payment_summary(checkout: Checkout) -> dict:
             **METHODS[checkout.payment_method].instructions(checkout)}
 
 
-def _announce_new_order(order: Order) -> None:
-    """Sellers read these in Vietnamese, whatever language the buyer's app asked for."""
+def notify_shop(shop_id: int, kind: str, message: Callable[[], str], *, order_id: int | None = None,
+                mail_subject: Callable[[], str] | None = None, mail_body: Callable[[], str] | None = None) -> int:
+    """An in-app notice to every member of a shop (the header's bell) and, when `mail_subject` is given, an
+    e-mail to those with an address, sent after the commit. The texts are callables so that they are written
+    in Vietnamese, the sellers' language, whatever language the request that caused them asked for.
+    Returns how many members were told."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        _announce_in_current_locale(order)
-
-
-def _announce_in_current_locale(order: Order) -> None:
+        text = message()[:300]
+        letter = (mail_subject(), mail_body() if mail_body else text) if mail_subject else None
     members = db.session.scalars(
-        select(ShopMember).where(ShopMember.shop_id == order.shop_id).options(selectinload(ShopMember.user))
-    ).all()
-    message = _("Đơn hàng mới %(code)s: %(total)s, giao đến %(name)s.", code=order.code,
-                total=format_vnd(order.total_vnd), name=order.recipient)
+        select(ShopMember).where(ShopMember.shop_id == shop_id).options(selectinload(ShopMember.user))).all()
     for member in members:
-        db.session.add(Notification(user_id=member.user_id, order_id=order.id, kind="new_order", message=message))
+        db.session.add(Notification(user_id=member.user_id, order_id=order_id, kind=kind, message=text))
     recipients = sorted({m.user.email for m in members if m.user.email})
-    if recipients:
-        lines = "\n".join(f"- {line.product_title} ({line.variant_name}) × {line.quantity}: "
-                          f"{format_vnd(line.line_total_vnd)}" for line in order.lines)
-        body = _("Gian hàng %(shop)s có đơn hàng mới %(code)s.", shop=order.shop_name, code=order.code) + "\n\n" \
-            + lines + "\n" + _("Phí giao hàng: %(fee)s", fee=format_vnd(order.shipping_fee_vnd)) + "\n" \
-            + _("Tổng cộng: %(total)s", total=format_vnd(order.total_vnd)) + "\n" \
-            + _("Giao đến: %(name)s, %(phone)s, %(address)s", name=order.recipient, phone=order.phone,
-                address=order.full_address) + "\n"
-        if order.note:
-            body += _("Lời nhắn: %(note)s", note=order.note) + "\n"
-        after_commit(send_mail, _("Đơn hàng mới %(code)s", code=order.code), recipients, body)
+    if letter and recipients:
+        after_commit(send_mail, letter[0], recipients, letter[1])
+    return len(members)
+
+
+def _announce_new_order(order: Order) -> None:
+    notify_shop(order.shop_id, "new_order",
+                lambda: _("Đơn hàng mới %(code)s: %(total)s, giao đến %(name)s.", code=order.code,
+                          total=format_vnd(order.total_vnd), name=order.recipient),
+                order_id=order.id, mail_subject=lambda: _("Đơn hàng mới %(code)s", code=order.code),
+                mail_body=lambda: _new_order_letter(order))
+
+
+def _new_order_letter(order: Order) -> str:
+    lines = "\n".join(f"- {line.product_title} ({line.variant_name}) × {line.quantity}: "
+                      f"{format_vnd(line.line_total_vnd)}" for line in order.lines)
+    body = _("Gian hàng %(shop)s có đơn hàng mới %(code)s.", shop=order.shop_name, code=order.code) + "\n\n" \
+        + lines + "\n" + _("Phí giao hàng: %(fee)s", fee=format_vnd(order.shipping_fee_vnd)) + "\n" \
+        + _("Tổng cộng: %(total)s", total=format_vnd(order.total_vnd)) + "\n" \
+        + _("Giao đến: %(name)s, %(phone)s, %(address)s", name=order.recipient, phone=order.phone,
+            address=order.full_address) + "\n"
+    if order.note:
+        body += _("Lời nhắn: %(note)s", note=order.note) + "\n"
+    return body
 
 
 # --- moving an order ------------------------------------------------------------------
