@@ -29,6 +29,8 @@ def _database_url(value: str) -> str:
 class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Without SECRET_KEY (outside production) a key is drawn once per installation and kept here.
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", str(INSTANCE_DIR / "secret_key"))
     DATA_DIR = os.environ.get("DATA_DIR", str(INSTANCE_DIR))
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}")
@@ -109,7 +111,6 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
-    SECRET_KEY = Config.SECRET_KEY or "dev-only-secret-key-not-for-production"
     # The demo also offers the wallet (the local sandbox plays VNPay unless VNPAY_PAYMENT_URL is set).
     PAYMENT_METHODS = tuple(m.strip() for m in os.environ.get("PAYMENT_METHODS", "cod,vietqr,vnpay").split(",")
                             if m.strip())

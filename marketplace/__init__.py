@@ -41,7 +41,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in the environment in production")
+        _use_installation_key(app)
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -52,6 +52,18 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     _register_templates(app)
     _register_cli(app)
     return app
+
+
+def _use_installation_key(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError("SECRET_KEY must be set in the environment in production")
+    from .secret_key import load_or_create
+
+    path = Path(app.config["SECRET_KEY_FILE"])
+    app.config["SECRET_KEY"] = load_or_create(path)
+    app.logger.warning(
+        "SECRET_KEY is not set: sessions are signed with this installation's own key, kept in %s. "
+        "Running for real? Set APP_ENV=production and SECRET_KEY.", path)
 
 
 def _select_locale() -> str:
