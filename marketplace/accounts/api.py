@@ -1,4 +1,4 @@
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -8,7 +8,7 @@ from ..api.auth import BEARER, current_api_user, token_required
 from ..api.schemas import UtcDateTime
 from ..extensions import limiter
 from ..shops.services import role_in, shops_of
-from . import services
+from . import limits, services
 from .services import display_phone
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
@@ -65,14 +65,10 @@ def _token_body(user) -> dict:
     return {"token": token, "token_type": "Bearer", "expires_at": record.expires_at, "user": user_body(user)}
 
 
-def _rate() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @blp.post("/auth/register")
 @blp.arguments(RegisterIn)
 @blp.response(201, TokenOut)
-@limiter.limit(_rate)
+@limiter.limit(limits.login_rate)
 def register(data):
     """Create an account with a Vietnamese mobile number or an email; returns a token too."""
     user = services.register_user(name=data["name"], password=data["password"], phone=data.get("phone"),
@@ -83,9 +79,11 @@ def register(data):
 @blp.post("/auth/token")
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
-@limiter.limit(_rate)
+@limits.per_address
+@limits.per_account
 def token(data):
-    """Exchange a login and password for a bearer token (rate-limited)."""
+    """Exchange a login and password for a bearer token (rate-limited per address and per account, as the web
+    login; a 429 says when to retry in Retry-After)."""
     user = services.authenticate(data["login"], data["password"])
     if user is None:
         raise Unauthorized(_("Sai số điện thoại/email hoặc mật khẩu."))

@@ -95,6 +95,19 @@ def find_by_login(login: str) -> User | None:
     return db.session.scalar(select(User).where(User.phone == phone))
 
 
+def login_identity(login: str) -> str:
+    """What a login names, written one way as find_by_login reads it: an email lower-cased, a phone number in
+    E.164 however it was typed (0912 000 556, +84912000556, 84 912 000 556). Anything else comes back stripped
+    and lower-cased: it names no account, but the same typing still gives the same answer."""
+    text = (login or "").strip()
+    if "@" in text:
+        return text.lower()
+    try:
+        return normalize_phone(text)
+    except DomainError:
+        return text.lower()
+
+
 def authenticate(login: str, password: str) -> User | None:
     user = find_by_login(login)
     if user is None or not user.active or not user.check_password(password or ""):

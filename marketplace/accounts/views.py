@@ -3,11 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
-from ..extensions import limiter
 from ..forms import attach_error
 from ..utils import is_safe_next
 from ..web import form_status
-from . import services
+from . import limits, services
 from .forms import LoginForm, PasswordForm, RegisterForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -16,14 +15,6 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 def _next_url(default: str) -> str:
     target = request.args.get("next")
     return target if is_safe_next(target) else default
-
-
-def login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_key() -> str:
-    return "login:" + (request.form.get("login") or "").strip().lower()
 
 
 def _take_over_guest_cart(user) -> None:
@@ -58,8 +49,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, methods=["POST"])
-@limiter.limit(login_rate_limit, methods=["POST"], key_func=_login_key)
+@limits.per_address
+@limits.per_account
 def login():
     if current_user.is_authenticated:
         return redirect(_next_url(url_for("catalog.home")))

@@ -394,6 +394,63 @@ def test_the_token_endpoint_answers_429_as_problem_json(app, client, factory):
     assert "token" not in blocked.json
 
 
+def attempt(app, login_value, address, via="web", password="sai"):
+    """One try from a browser or the app at `address`, each from a new client as from another machine."""
+    client = app.test_client()
+    environ = {"REMOTE_ADDR": address}
+    if via == "web":
+        return client.post("/account/login", data={"login": login_value, "password": password}, environ_base=environ)
+    return client.post("/api/v1/auth/token", json={"login": login_value, "password": password}, environ_base=environ)
+
+
+PHONE_SPELLINGS = ["0912 000 556", "+84912000556", "84 912 000 556"]
+EMAIL_SPELLINGS = ["Hoa@Example.vn", " hoa@example.vn", "HOA@EXAMPLE.VN "]
+
+
+@pytest.mark.parametrize("via", ["web", "api"])
+@pytest.mark.parametrize("spellings", [PHONE_SPELLINGS, EMAIL_SPELLINGS], ids=["phone", "email"])
+def test_writing_the_login_another_way_from_three_addresses_is_still_one_account(app, factory, spellings, via):
+    factory.user(**({"phone": "0912000556"} if spellings is PHONE_SPELLINGS else {"email": "hoa@example.vn"}))
+    limit = smallest_login_limit(app)
+
+    answers = [attempt(app, spellings[i % 3], f"10.0.3.{i % 3 + 1}", via).status_code for i in range(limit + 1)]
+
+    assert answers[:limit] == [422 if via == "web" else 401] * limit
+    assert answers[limit] == 429, "each address made at most a third of the tries: the account's limit held"
+
+
+def test_wrong_passwords_for_one_account_through_the_api_from_three_addresses_end_in_429(app, factory):
+    factory.user(phone="0912000556")
+    limit = smallest_login_limit(app)
+
+    answers = [attempt(app, "0912000556", f"10.0.4.{i % 3 + 1}", "api").status_code for i in range(limit)]
+    blocked = attempt(app, "0912000556", "10.0.4.9", "api", password=PASSWORD)
+
+    assert answers == [401] * limit
+    assert blocked.status_code == 429 and blocked.mimetype == "application/problem+json"
+    assert "token" not in blocked.json
+    assert table_count(app, ApiToken) == 0
+
+
+def test_the_web_login_and_the_api_share_the_account_limit(app, factory):
+    factory.user(phone="0912000556")
+    limit = smallest_login_limit(app)
+
+    answers = [attempt(app, "0912000556", f"10.0.5.{i + 1}", "web" if i % 2 else "api").status_code
+               for i in range(limit)]
+
+    assert answers == [401, 422] * (limit // 2) + [401] * (limit % 2)
+    assert attempt(app, "0912000556", "10.0.5.99", "web").status_code == 429
+    assert attempt(app, "0912000556", "10.0.5.98", "api").status_code == 429
+
+
+def test_the_login_identity_is_the_normalised_login():
+    assert {services.login_identity(s) for s in PHONE_SPELLINGS} == {"+84912000556"}
+    assert {services.login_identity(s) for s in EMAIL_SPELLINGS} == {"hoa@example.vn"}
+    assert services.login_identity("  Không Phải Số ") == "không phải số"
+    assert services.login_identity("") == ""
+
+
 # --- changing the password --------------------------------------------------------------
 
 def change(client, current, new, confirm=None):
