@@ -67,6 +67,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    ORDER_LOOKUP_RATE_LIMIT = os.environ.get("ORDER_LOOKUP_RATE_LIMIT", "10 per minute;50 per hour")
 
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 90)
     # The site's address as buyers reach it, e.g. https://choque.example.vn: printed into every

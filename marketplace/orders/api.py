@@ -1,6 +1,5 @@
 """Checkout and orders over the JSON API: the buyer's side and the seller's inbox."""
 
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -8,9 +7,9 @@ from ..api.auth import BEARER, admin_token_required, current_api_user, token_req
 from ..api.schemas import PageArgs, UtcDateTime, page_body
 from ..cart.api import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
-from ..extensions import limiter
 from ..utils import MAX_DB_ID
 from . import services
+from .limits import order_lookup_limit
 from .models import STATUSES, Order
 
 blp = Blueprint("api_orders", __name__, url_prefix="/api/v1", description="Checkout and orders")
@@ -240,14 +239,10 @@ def list_orders(args):
     return page_body([order_body(o) for o in orders], total, args)
 
 
-def _lookup_rate() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @blp.get("/orders/lookup")
 @blp.arguments(LookupArgs, location="query")
 @blp.response(200, OrderOut)
-@limiter.limit(_lookup_rate)
+@order_lookup_limit()
 def lookup_order(args):
     """A guest's order, found by its code and the phone number given at checkout (rate-limited). Anyone."""
     return order_body(services.find_order(args["code"], args["phone"]))

@@ -14,6 +14,7 @@ from ..payments.bank_transfer import BankTransfer, transfer_for, transfer_qr_png
 from ..web import form_status, page_arg
 from . import services
 from .forms import CancelForm, CheckoutForm, FindOrderForm, ShipForm
+from .limits import order_lookup_limit
 from .models import STATUSES, Checkout, Order
 
 bp = Blueprint("orders", __name__)
@@ -84,6 +85,7 @@ def history():
 
 
 @bp.route("/orders/find", methods=["GET", "POST"])
+@order_lookup_limit(methods=["POST"])
 def find():
     form = FindOrderForm()
     if form.validate_on_submit():
