@@ -98,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
         force_https=app.config["FORCE_HTTPS"],
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         content_security_policy=CSP,
+        frame_options="DENY",  # as the CSP's frame-ancestors 'none': no page is shown inside a frame
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
     # Through the module: the subpackage marketplace.api would shadow a name imported here.

@@ -157,7 +157,7 @@ def test_pages_carry_security_headers(client, path):
     assert directives["form-action"] == "'self'"
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["X-Frame-Options"] in ("SAMEORIGIN", "DENY")
+    assert response.headers["X-Frame-Options"] == "DENY", "no framing at all, as frame-ancestors 'none' says"
     assert response.headers["Referrer-Policy"] in ("strict-origin-when-cross-origin", "no-referrer", "same-origin")
 
 
@@ -166,6 +166,7 @@ def test_api_errors_carry_the_headers_too(client):
     assert response.status_code == 401
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "Content-Security-Policy" in response.headers
+    assert response.headers["X-Frame-Options"] == "DENY"
 
 
 def test_session_and_remember_cookies_are_httponly_and_samesite_lax(client, factory):

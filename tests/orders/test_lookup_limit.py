@@ -26,6 +26,7 @@ def test_guessing_on_the_order_page_ends_in_429(app, client):
     assert answers == [422] * limit
     assert blocked.status_code == 429
     assert "Bạn thử quá nhiều lần" in blocked.get_data(as_text=True)
+    assert int(blocked.headers["Retry-After"]) >= 0
 
 
 def test_the_page_and_the_api_share_one_limit_per_address(app, client):
@@ -37,6 +38,7 @@ def test_the_page_and_the_api_share_one_limit_per_address(app, client):
     assert guess_on_the_page(client, limit).status_code == 429
     api = guess_through_the_api(client, limit)
     assert api.status_code == 429 and api.mimetype == "application/problem+json"
+    assert int(api.headers["Retry-After"]) >= 0
 
 
 def test_another_address_still_finds_its_order(app, client):
