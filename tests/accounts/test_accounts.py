@@ -15,6 +15,7 @@ SPELLINGS = ["0912 345 678", "+84912345678", "84912345678", "0912.345.678"]
 BAD_PHONES = ["12345", "0212345678", "0000 000 000", "091234567890123", "abc-def-ghij", "09l2 345 678",
               "+1 415 555 0100"]
 NEW_PASSWORD = "matkhaumoi456"
+WRONG = "sai"
 
 
 def register_web(client, login_value, password=PASSWORD, name="Trần Thị Hoa"):
@@ -394,7 +395,7 @@ def test_the_token_endpoint_answers_429_as_problem_json(app, client, factory):
     assert "token" not in blocked.json
 
 
-def attempt(app, login_value, address, via="web", password="sai"):
+def attempt(app, login_value, address, via="web", password=WRONG):
     """One try from a browser or the app at `address`, each from a new client as from another machine."""
     client = app.test_client()
     environ = {"REMOTE_ADDR": address}
