@@ -1,8 +1,10 @@
 """The marketplace application factory."""
 
+import logging
 from pathlib import Path
 
 from flask import Flask, has_request_context, jsonify, render_template, request, session
+from flask.logging import default_handler, has_level_handler
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -78,6 +80,18 @@ def _select_locale() -> str:
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _init_limiter(app: Flask) -> None:
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+unix://")):
+        # A Redis that stops answering without refusing (a dropped network, a stuck server) would hold every
+        # limited request for the TCP timeout, minutes; after a second the limiter falls back to memory.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+    limiter.init_app(app)
+    # Flask-Limiter says once per outage that it falls back to memory, on a logger with only a NullHandler:
+    # unless logging is configured (the root logger has a handler), send it where the app's own errors go.
+    if not has_level_handler(logging.getLogger()):
+        limiter.logger.addHandler(default_handler)
+
+
 def _init_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite lets one writer in at a time; the others wait this long for the lock instead of
@@ -91,7 +105,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(ROOT / "translations"))
-    limiter.init_app(app)
+    _init_limiter(app)
     mail.init_app(app)
     talisman.init_app(
         app,
@@ -150,6 +164,9 @@ def _register_blueprints(app: Flask) -> None:
                       admin_bp, ocop_bp, trace_bp, trace_seller_bp):
         app.register_blueprint(blueprint)
     register_api(app)
+    from .health import init_health
+
+    init_health(app)
 
 
 def _has_nul(value) -> bool:

@@ -1,16 +1,19 @@
-"""A real gunicorn server on the test database, for browser and multi-process tests."""
+"""A real gunicorn server on the test database, for browser and multi-process tests; and an app with other
+extension settings in a new process, for what a second app in this one would change for the whole run."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA_DIR, _database_url
+from tests.conftest import DATA_DIR, ROOT, _database_url
 
 
 def _free_port() -> int:
@@ -44,3 +47,32 @@ def gunicorn(workers: int = 2, **env_overrides):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+CHILD = textwrap.dedent("""
+    import json, sys
+    from config import TestingConfig
+    from marketplace import create_app
+
+    settings, calls = json.load(sys.stdin)
+    client = create_app(type("ChildConfig", (TestingConfig,), settings)).test_client()
+    answers = []
+    for call in calls:
+        response = client.open(**call)
+        answers.append({"status": response.status_code, "headers": dict(response.headers),
+                        "body": response.get_data(as_text=True)})
+    print(json.dumps(answers))
+""")
+
+
+def requests_in_a_new_process(app, calls: list[dict], timeout: int = 120, **settings) -> tuple[list[dict], str]:
+    """`calls` (keyword arguments of the test client's open()) made to an app with these settings on the test
+    database, built in a new Python process: the limiter and Talisman are module globals, and a second app here
+    with another storage or other options would keep them so for the rest of the run. Returns the answers and
+    what the process logged."""
+    settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "DATA_DIR": app.config["DATA_DIR"],
+                **settings}
+    result = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps([settings, calls]), cwd=ROOT,
+                            capture_output=True, text=True, timeout=timeout, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr

@@ -1,14 +1,137 @@
-"""The rate limits as a deployment meets them: what every 429 tells the client."""
+"""The rate limits as a deployment meets them: Redis down or silent, Redis shared by several processes,
+and what every 429 tells the client.
+
+An app pointed at another limit storage runs in a new process (tests.live.requests_in_a_new_process): the
+limiter is a module global, and one pointed at a dead Redis here would stay so for the rest of the run.
+"""
+
+import json
+import os
+import socket
+import tempfile
+import uuid
+from pathlib import Path
 
 import pytest
+import redis
 from limits import parse_many
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, token_for
+from tests.live import requests_in_a_new_process
 from tests.shopping import ADDRESS
 
+REDIS_DOWN = "redis://127.0.0.1:6399"  # nothing listens there
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+FALLBACK_WARNING = "Rate limit storage unreachable - falling back to in-memory storage"
 
 def smallest(app, setting: str) -> int:
     return min(item.amount for item in parse_many(app.config[setting]))
+
+
+def token_call(login: str, password: str, address: str = "127.0.0.1") -> dict:
+    return {"path": "/api/v1/auth/token", "method": "POST", "json": {"login": login, "password": password},
+            "environ_base": {"REMOTE_ADDR": address}}
+
+
+@pytest.fixture
+def order(app, client, factory):
+    """A cash-on-delivery order a buyer placed, to be found again by its code and ADDRESS's phone."""
+    seller = factory.user(name="Chủ gian hàng", phone="0912000701")
+    shop = factory.shop(seller, name="Mật ong U Minh")
+    product = factory.product(seller, shop, title="Mật ong rừng")
+    buyer = token_for(client, factory.user(name="Người mua", phone="0912000702"))
+    client.post("/api/v1/cart/items", json={"variant_id": product.variant_ids[0], "quantity": 1}, headers=buyer)
+    placed = client.post("/api/v1/checkout", json={"address": ADDRESS, "payment_method": "cod"}, headers=buyer)
+    assert placed.status_code == 201, placed.json
+    return {"code": placed.json["orders"][0]["code"], "phone": ADDRESS["phone"]}
+
+
+# --- Redis unreachable --------------------------------------------------------------------------
+
+def test_with_redis_unreachable_login_token_register_and_lookups_work_and_limits_still_hold(app, factory, order):
+    factory.user(phone="0912000556")
+    limit = smallest(app, "LOGIN_RATE_LIMIT")
+    calls = [
+        {"path": "/account/login", "method": "POST", "data": {"login": "0912 000 556", "password": PASSWORD}},
+        token_call("0912000556", PASSWORD),
+        {"path": "/api/v1/auth/register", "method": "POST",
+         "json": {"name": "Người mới", "phone": "0912000558", "password": PASSWORD}},
+        {"path": "/api/v1/orders/lookup", "query_string": order},
+        {"path": "/orders/find", "method": "POST", "data": order},
+        *[token_call("0912000557", "sai", "10.0.7.1") for _ in range(limit + 1)],
+    ]
+
+    answers, log = requests_in_a_new_process(app, calls, RATELIMIT_STORAGE_URI=REDIS_DOWN)
+
+    statuses = [answer["status"] for answer in answers]
+    assert statuses[:5] == [302, 200, 201, 200, 302]
+    assert statuses[5:] == [401] * limit + [429], "the limit holds, counted in the process's memory"
+    assert int(answers[-1]["headers"]["Retry-After"]) >= 0
+    assert log.count(FALLBACK_WARNING) == 1, "said once for the outage, not once per request"
+
+
+def test_a_redis_that_never_answers_holds_no_login(app, factory):
+    """A Redis host that accepts the connection but never replies (stuck, or a network dropping its packets):
+    the limiter gives up after its socket timeout and falls back, instead of holding the login forever."""
+    factory.user(phone="0912000556")
+    path = Path(tempfile.mkdtemp(prefix="redis-")) / "silent.sock"  # short: socket paths have a length limit
+    with socket.socket(socket.AF_UNIX) as silent:
+        silent.bind(str(path))
+        silent.listen(16)  # connections are queued by the kernel and never accepted or answered
+
+        answers, log = requests_in_a_new_process(
+            app, [token_call("0912000556", PASSWORD), {"path": "/readyz"}], timeout=60,
+            RATELIMIT_STORAGE_URI=f"redis+unix://{path}")
+
+    assert [answer["status"] for answer in answers] == [200, 503]
+    assert log.count(FALLBACK_WARNING) == 1
+    path.unlink()
+    path.parent.rmdir()
+
+
+def test_readyz_says_which_dependency_is_down(app):
+    answers, _log = requests_in_a_new_process(app, [{"path": "/readyz"}, {"path": "/healthz"}],
+                                              RATELIMIT_STORAGE_URI=REDIS_DOWN)
+
+    ready, alive = answers
+    assert ready["status"] == 503
+    assert json.loads(ready["body"]) == {"status": "unavailable",
+                                         "checks": {"database": "ok", "rate_limit_storage": "failed"}}
+    assert alive["status"] == 200, "the process itself is alive"
+
+
+# --- Redis answering ------------------------------------------------------------------------------
+
+@pytest.fixture
+def shared_redis():
+    """TEST_REDIS_URL (Redis db 1 on this machine by default), with a key prefix of this test's own that is
+    cleared afterwards; skipped where no Redis runs."""
+    connection = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield {"RATELIMIT_STORAGE_URI": TEST_REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+    keys = list(connection.scan_iter(match=f"*{prefix}*"))
+    assert keys, "the limits were counted in Redis"
+    connection.delete(*keys)
+
+
+def test_with_redis_answering_readyz_is_200_and_processes_share_the_limits(app, factory, shared_redis):
+    factory.user(phone="0912000556")
+    limit = smallest(app, "LOGIN_RATE_LIMIT")
+
+    first, _log = requests_in_a_new_process(
+        app, [{"path": "/readyz"}, *[token_call("0912000556", "sai", f"10.0.8.{i}") for i in range(limit)]],
+        **shared_redis)
+    second, _log = requests_in_a_new_process(app, [token_call("0912000556", PASSWORD, "10.0.8.99")],
+                                             **shared_redis)
+
+    assert first[0]["status"] == 200
+    assert json.loads(first[0]["body"]) == {"status": "ok", "checks": {"database": "ok", "rate_limit_storage": "ok"}}
+    assert [answer["status"] for answer in first[1:]] == [401] * limit
+    assert second[0]["status"] == 429, "another process (another gunicorn worker) sees the same count"
 
 
 # --- what a 429 says -----------------------------------------------------------------------------
