@@ -72,6 +72,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* on limited routes, and Retry-After on every 429
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     ORDER_LOOKUP_RATE_LIMIT = os.environ.get("ORDER_LOOKUP_RATE_LIMIT", "10 per minute;50 per hour")
+    # How many proxies (nginx, a load balancer) stand in front of the app and add X-Forwarded-For; 0 ignores
+    # the header, which anyone can send when nothing in front overwrites it.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     API_TOKEN_DAYS = _int("API_TOKEN_DAYS", 90)
     # The site's address as buyers reach it, e.g. https://choque.example.vn: printed into every

@@ -9,6 +9,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_env
@@ -47,6 +48,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_cycle(app)
@@ -78,6 +80,18 @@ def _select_locale() -> str:
         return request.accept_languages.best_match(languages) or "vi"
     chosen = session.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, the client's address (for the rate limits) and scheme are the ones they
+    forwarded. Each proxy appends the address it saw to X-Forwarded-For, so the one that many places from the
+    right is the client's, whatever the client wrote before it. The forwarded host and prefix are not taken:
+    nginx passes the client's Host on as it is, and a made-up one would end up in the links the site writes."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies, not {count}")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _init_limiter(app: Flask) -> None:

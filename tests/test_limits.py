@@ -1,5 +1,5 @@
 """The rate limits as a deployment meets them: Redis down or silent, Redis shared by several processes,
-and what every 429 tells the client.
+proxies in front, and what every 429 tells the client.
 
 An app pointed at another limit storage runs in a new process (tests.live.requests_in_a_new_process): the
 limiter is a module global, and one pointed at a dead Redis here would stay so for the rest of the run.
@@ -16,7 +16,7 @@ import pytest
 import redis
 from limits import parse_many
 
-from tests.conftest import PASSWORD, token_for
+from tests.conftest import PASSWORD, make_test_app, token_for
 from tests.live import requests_in_a_new_process
 from tests.shopping import ADDRESS
 
@@ -132,6 +132,69 @@ def test_with_redis_answering_readyz_is_200_and_processes_share_the_limits(app, 
     assert json.loads(first[0]["body"]) == {"status": "ok", "checks": {"database": "ok", "rate_limit_storage": "ok"}}
     assert [answer["status"] for answer in first[1:]] == [401] * limit
     assert second[0]["status"] == 429, "another process (another gunicorn worker) sees the same count"
+
+
+# --- proxies ----------------------------------------------------------------------------------------
+
+def lookup(client, forwarded_for: str, **headers):
+    return client.get("/api/v1/orders/lookup", query_string={"code": "CQ-AAAAAA", "phone": ADDRESS["phone"]},
+                      headers={"X-Forwarded-For": forwarded_for, **headers})
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(app, client):
+    limit = smallest(app, "ORDER_LOOKUP_RATE_LIMIT")
+    assert app.config["TRUSTED_PROXIES"] == 0, "off unless configured"
+
+    answers = [lookup(client, f"203.0.113.{n}").status_code for n in range(limit + 1)]
+
+    assert answers == [404] * limit + [429], "anyone could send X-Forwarded-For: it does not make a new client"
+
+
+@pytest.fixture
+def proxied(app):
+    """The app behind one proxy (nginx) that appends the address it saw to X-Forwarded-For."""
+    return make_test_app(TRUSTED_PROXIES=1)
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(app, proxied):
+    limit = smallest(app, "ORDER_LOOKUP_RATE_LIMIT")
+    client = proxied.test_client()  # every request comes from the proxy's own address
+
+    answers = [lookup(client, "203.0.113.1").status_code for _ in range(limit + 1)]
+    neighbour = lookup(client, "203.0.113.2")
+
+    assert answers == [404] * limit + [429]
+    assert neighbour.status_code == 404, "another client behind the same proxy is not blocked"
+
+
+def test_behind_a_trusted_proxy_what_the_client_wrote_itself_is_ignored(app, proxied):
+    """The client sends its own X-Forwarded-For; the proxy appends the real address. Only that counts."""
+    limit = smallest(app, "ORDER_LOOKUP_RATE_LIMIT")
+    client = proxied.test_client()
+
+    answers = [lookup(client, f"198.51.100.{n}, 203.0.113.1").status_code for n in range(limit + 1)]
+
+    assert answers == [404] * limit + [429]
+
+
+def test_behind_a_trusted_proxy_links_take_its_scheme_but_not_a_forwarded_host(app, proxied, factory):
+    from tests.traceability.conftest import batch_payload
+
+    owner = factory.user(phone="0912000703")
+    product = factory.product(owner, factory.shop(owner))
+    client = proxied.test_client()
+    headers = {**token_for(client, owner), "X-Forwarded-For": "203.0.113.1", "X-Forwarded-Proto": "https",
+               "X-Forwarded-Host": "lua-dao.example"}
+
+    created = client.post(f"/api/v1/products/{product.id}/batches", json=batch_payload(), headers=headers)
+
+    assert created.status_code == 201, created.json
+    assert created.json["trace_url"].startswith("https://localhost/t/")
+
+
+def test_a_negative_proxy_count_is_refused(app):
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXIES must be 0"):
+        make_test_app(TRUSTED_PROXIES=-1)
 
 
 # --- what a 429 says -----------------------------------------------------------------------------
