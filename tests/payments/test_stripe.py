@@ -502,3 +502,26 @@ def test_forged_webhooks_are_throttled_per_address_and_kept_short_while_signed_o
                            environ_base=forger).json["outcome"] for payload in genuine]
     assert answers == ["applied"] + ["ignored"] * 4, "signed callbacks from that very address are never throttled"
     assert order_states(app) == [("paid", "paid")] * 2
+
+
+def test_a_completed_order_refunded_in_stripe_stays_completed_and_is_no_longer_a_sale(
+        app, client, placed, admin):
+    from marketplace.extensions import db
+    from marketplace.orders.services import complete_order
+    from tests.conftest import token_for
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    done, _waiting = sellers(app)
+    seller = token_for(client, type("Seller", (), {"login": done["login"], "password": "matkhau123"}))
+    for step, body in (("confirm", None), ("ship", {"carrier": "Viettel Post"}), ("deliver", None)):
+        assert client.post(f"/api/v1/seller/orders/{done['id']}/{step}", json=body, headers=seller).status_code == 200
+    with app.app_context():
+        complete_order(db.session.get(Order, done["id"]), None)  # the buyer says it arrived
+        db.session.commit()
+    figures = client.get("/api/v1/admin/figures", headers=token_for(client, admin)).json
+    assert sum(month["sales_vnd"] for month in figures["months"]) == placed["amount"]
+
+    assert deliver(client, refunded("evt_refunded_after", placed, placed["amount"])).json["outcome"] == "flagged"
+    assert order_states(app) == [("completed", "refunded"), ("cancelled", "refunded")]
+    figures = client.get("/api/v1/admin/figures", headers=token_for(client, admin)).json
+    assert sum(month["sales_vnd"] for month in figures["months"]) == 0, "money given back is no sale"
