@@ -525,3 +525,13 @@ def test_a_completed_order_refunded_in_stripe_stays_completed_and_is_no_longer_a
     assert order_states(app) == [("completed", "refunded"), ("cancelled", "refunded")]
     figures = client.get("/api/v1/admin/figures", headers=token_for(client, admin)).json
     assert sum(month["sales_vnd"] for month in figures["months"]) == 0, "money given back is no sale"
+
+
+def test_a_refund_reported_before_the_payment_is_flagged_and_changes_nothing(app, client, placed, admin):
+    """Stripe does not promise order: a refund may arrive before the session's completion was applied."""
+    early = refunded("evt_refund_first", placed, placed["amount"], metadata={"payment_id": str(placed["payment_id"])})
+    assert deliver(client, early).json["outcome"] == "flagged"
+    assert order_states(app) == [("awaiting_payment", "unpaid")] * 2
+    assert count(app, Payment, Payment.status == "pending") == 1
+    (told,) = notices(app, admin.id)
+    assert f"#{placed['payment_id']}" in told
