@@ -91,6 +91,8 @@ class Config:
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
     STRIPE_PAYMENT_MINUTES = _int("STRIPE_PAYMENT_MINUTES", 60)
+    # How old (seconds) a signed webhook may be before it is refused as a replay: Stripe's own default.
+    STRIPE_WEBHOOK_TOLERANCE = _int("STRIPE_WEBHOOK_TOLERANCE", 300)
     # VNPay (method `vnpay`). Without VNPAY_PAYMENT_URL, outside production, a local sandbox wallet plays the
     # gateway (payments/views.py); production needs all three.
     VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE")
@@ -98,6 +100,9 @@ class Config:
     VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL")
     VNPAY_PAYMENT_MINUTES = _int("VNPAY_PAYMENT_MINUTES", 15)
     VNPAY_SANDBOX = False
+    # Payment callbacks whose signature does not hold, per address: past this they are answered 429 and not
+    # stored. Signed callbacks are never counted, so a provider's burst of genuine ones is never throttled.
+    CALLBACK_RATE_LIMIT = os.environ.get("CALLBACK_RATE_LIMIT", "10 per minute;100 per day")
 
     # Mail (new-order notices to sellers). Development and tests only log what would be sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -4,15 +4,16 @@ What counts:
 - an order is counted in the month (Vietnam time) it was placed, whatever became of it;
 - sales are the totals (goods + delivery) of orders whose money has arrived, counted in the month the
   order was placed: `payment_status = 'paid'` (paid online, a bank transfer the seller confirmed, or
-  cash on delivery collected at the door) or `status = 'completed'`. A refunded or an unpaid cancelled
-  order is not a sale; an order still waiting for its money is not one yet.
+  cash on delivery collected at the door) or `status = 'completed'` unless refunded. A refunded order
+  (even one completed, whose money a provider gave back afterwards) or an unpaid cancelled order is not
+  a sale; an order still waiting for its money is not one yet.
 - by province means the shop's province (where the goods come from), over the same 12 months.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import String
@@ -21,7 +22,7 @@ from ..accounts.models import User
 from ..catalog.models import Product
 from ..extensions import db
 from ..ocop.services import products_by_stars
-from ..orders.models import COMPLETED, PAYMENT_RECEIVED, Order
+from ..orders.models import COMPLETED, PAYMENT_RECEIVED, REFUNDED, Order
 from ..shops.locations import province_by_code, short_name
 from ..shops.models import Shop
 from ..utils import VIETNAM, vietnam_today
@@ -50,7 +51,8 @@ def _vietnam_month_postgresql(element, compiler, **kw):
 
 
 def is_sale():
-    return or_(Order.payment_status == PAYMENT_RECEIVED, Order.status == COMPLETED)
+    return or_(Order.payment_status == PAYMENT_RECEIVED,
+               and_(Order.status == COMPLETED, Order.payment_status != REFUNDED))
 
 
 def _sales_sum():

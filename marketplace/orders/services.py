@@ -34,6 +34,7 @@ Functions for pages (they flush; the request commits once):
     confirm_order(order, user)  ship_order(order, user, carrier, tracking)  deliver_order(order, user)
     cancel_by_seller(order, user, reason)
     record_payment(checkout)          for the payments issue: the money for an online checkout arrived
+    apply_provider_refund(checkout, payment) -> (cancelled, kept)   the provider gave the money back itself
     due_unpaid_order_ids(now), expire_order(order_id, now) -> bool     used by `flask orders expire`
     status_label(status) -> str       the Vietnamese (or English) name of a status
     notifications_for(user, unread_only=False, limit=20), unread_notification_count(user),
@@ -64,7 +65,7 @@ from ..errors import Conflict, DomainError, NotFound, PermissionDenied
 from ..extensions import db
 from ..payments import METHODS, PaymentMethod, enabled_methods, get_method
 from ..payments.bank_transfer import BankTransfer
-from ..payments.refunds import refund_order
+from ..payments.refunds import record_provider_refund, refund_order
 from ..search.sync import queue_products
 from ..shops.locations import check_location
 from ..shops.models import ShopMember
@@ -112,6 +113,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 for _paid in (PAID, CONFIRMED):
     TRANSITIONS[(_paid, CANCELLED)] = TRANSITIONS[(_paid, CANCELLED)] | {ADMIN}
+# Not in the table: a refund the provider made itself (apply_provider_refund) is a fact to record, not a
+# move anyone asks for, like an unpaid order's expiry.
 
 STATUS_LABELS = {
     AWAITING_PAYMENT: _l("Chờ thanh toán"),
@@ -281,17 +284,30 @@ def notify_shop(shop_id: int, kind: str, message: Callable[[], str], *, order_id
     e-mail to those with an address, sent after the commit. The texts are callables so that they are written
     in Vietnamese, the sellers' language, whatever language the request that caused them asked for.
     Returns how many members were told."""
+    members = db.session.scalars(
+        select(ShopMember).where(ShopMember.shop_id == shop_id).options(selectinload(ShopMember.user))).all()
+    return _notify([member.user for member in members], kind, message, order_id, mail_subject, mail_body)
+
+
+def notify_admins(kind: str, message: Callable[[], str], *, order_id: int | None = None,
+                  mail_subject: Callable[[], str] | None = None) -> int:
+    """The same, to every active admin: what the province's operators must sort out themselves (money a
+    provider moved that the orders cannot simply follow)."""
+    admins = db.session.scalars(select(User).where(User.is_admin.is_(True), User.active.is_(True))).all()
+    return _notify(list(admins), kind, message, order_id, mail_subject, None)
+
+
+def _notify(users: list[User], kind: str, message: Callable[[], str], order_id: int | None,
+            mail_subject: Callable[[], str] | None, mail_body: Callable[[], str] | None) -> int:
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = message()[:300]
         letter = (mail_subject(), mail_body() if mail_body else text) if mail_subject else None
-    members = db.session.scalars(
-        select(ShopMember).where(ShopMember.shop_id == shop_id).options(selectinload(ShopMember.user))).all()
-    for member in members:
-        db.session.add(Notification(user_id=member.user_id, order_id=order_id, kind=kind, message=text))
-    recipients = sorted({m.user.email for m in members if m.user.email})
+    for user in users:
+        db.session.add(Notification(user_id=user.id, order_id=order_id, kind=kind, message=text))
+    recipients = sorted({user.email for user in users if user.email})
     if letter and recipients:
         after_commit(send_mail, letter[0], recipients, letter[1])
-    return len(members)
+    return len(users)
 
 
 def _announce_new_order(order: Order) -> None:
@@ -554,6 +570,58 @@ def record_payment(checkout: Checkout) -> list[Order]:
         if order.status == AWAITING_PAYMENT:
             moved.append(transition(order, PAID, role=SYSTEM, actor=None, payment_status=PAYMENT_RECEIVED))
     return moved
+
+
+def apply_provider_refund(checkout: Checkout, payment) -> tuple[list[Order], list[Order]]:
+    """The provider gave a checkout's money back on its own (a refund made in Stripe's dashboard): its paid
+    orders follow as an in-app refund would, without asking the provider to refund again, and each shop is
+    told. An order not yet shipped is cancelled, its stock back. One already shipped, delivered or completed
+    keeps its status, since the goods have left the shop and cannot go back on sale: only its payment is
+    marked refunded, and the caller flags it for an admin to settle with the shop and the buyer. Orders
+    already refunded or never paid (money that came after they expired) are left alone.
+    Returns (cancelled, kept)."""
+    cancelled: list[Order] = []
+    kept: list[Order] = []
+    note = _("Người mua đã được hoàn tiền qua cổng thanh toán.")
+    for order in checkout.orders:
+        if order.payment_status != PAYMENT_RECEIVED:
+            continue
+        if order.status in (PAID, CONFIRMED):
+            if _move(order, CANCELLED, role=SYSTEM, actor=None, note=note, cancel_reason=note,
+                     payment_status=REFUNDED):
+                cancelled.append(order)
+        elif _mark_refunded(order, note):
+            kept.append(order)
+    for order in cancelled:
+        record_provider_refund(order, payment)
+        notify_shop(order.shop_id, "refund", lambda order=order: _(
+            "Đơn %(code)s đã được hoàn %(total)s cho người mua qua cổng thanh toán nên đã bị huỷ: đừng giao đơn "
+            "này. Hàng đã được trả về kho.", code=order.code, total=format_vnd(order.total_vnd)),
+            order_id=order.id, mail_subject=lambda order=order: _("Đơn %(code)s đã bị huỷ và hoàn tiền",
+                                                                  code=order.code))
+    for order in kept:
+        record_provider_refund(order, payment)
+        notify_shop(order.shop_id, "refund", lambda order=order: _(
+            "Người mua đã được hoàn %(total)s của đơn %(code)s qua cổng thanh toán sau khi đơn đã gửi đi. Quản "
+            "trị viên sẽ liên hệ với gian hàng để giải quyết.", code=order.code, total=format_vnd(order.total_vnd)),
+            order_id=order.id, mail_subject=lambda order=order: _("Đơn %(code)s: người mua đã được hoàn tiền",
+                                                                  code=order.code))
+    return cancelled, kept
+
+
+def _mark_refunded(order: Order, note: str) -> bool:
+    """The money went back but the order stays where it is (the goods are on their way or delivered)."""
+    result = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == order.status,
+                            Order.payment_status == PAYMENT_RECEIVED)
+        .values(payment_status=REFUNDED, updated_at=utcnow()).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.expire(order)
+        return False
+    set_committed_value(order, "payment_status", REFUNDED)
+    order.events.append(OrderEvent(actor_role=SYSTEM, from_status=order.status, to_status=order.status, note=note))
+    db.session.flush()
+    return True
 
 
 def due_unpaid_order_ids(now: datetime | None = None) -> list[int]:

@@ -24,6 +24,8 @@ def init_payments(app: Flask) -> None:
     if "stripe" in app.config["PAYMENT_METHODS"] and not (app.config.get("STRIPE_SECRET_KEY")
                                                            and app.config.get("STRIPE_WEBHOOK_SECRET")):
         raise RuntimeError("PAYMENT_METHODS has stripe: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")
+    if app.config["STRIPE_WEBHOOK_TOLERANCE"] <= 0:  # the library would then accept a webhook replayed years on
+        raise RuntimeError("STRIPE_WEBHOOK_TOLERANCE must be a number of seconds above 0 (Stripe's default: 300)")
     if not app.config.get("VNPAY_PAYMENT_URL"):
         if app.config["ENV_NAME"] == "production":
             if "vnpay" in app.config["PAYMENT_METHODS"]:

@@ -3,7 +3,26 @@ money, and what to tell the buyer. Adding a provider means one module with one s
 `METHODS` (payments/__init__.py) and switched on by the PAYMENT_METHODS setting."""
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Callback:
+    """What a provider told us, once its signature held, in our words (payments/services.py applies it)."""
+
+    provider: str
+    event_id: str
+    event_type: str
+    payment_id: int | None  # from the metadata we gave the provider (Stripe)
+    new_status: str | None  # None: an event we only record
+    reference: str | None = None  # or the provider's reference for the attempt (VNPay's vnp_TxnRef)
+    # What a later refund must name (Stripe's payment intent); a refund event finds its payment by it.
+    charge_reference: str | None = None
+    amount_vnd: int | None = None
+    currency: str | None = None
+    refunded_vnd: int | None = None  # a refund event: how much the provider has given back in all
+    payload: str = ""
 
 
 class PaymentMethod(ABC):

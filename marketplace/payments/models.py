@@ -28,7 +28,8 @@ class Payment(db.Model):
     currency: Mapped[str] = mapped_column(db.String(3), default="vnd")
     status: Mapped[str] = mapped_column(db.String(10), default=PENDING)
     reference: Mapped[str | None] = mapped_column(db.String(255))  # the provider's id for the attempt
-    charge_reference: Mapped[str | None] = mapped_column(db.String(255))  # what a refund names (Stripe's intent)
+    # What a refund names (Stripe's payment intent); a refund made at the provider is found by it.
+    charge_reference: Mapped[str | None] = mapped_column(db.String(255), index=True)
     redirect_url: Mapped[str | None] = mapped_column(db.Text)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -56,7 +57,11 @@ class PaymentEvent(db.Model):
     # applied, duplicate, ignored (nothing to do or a move backwards), unknown payment, flagged, rejected
     outcome: Mapped[str] = mapped_column(db.String(10), default="")
     note: Mapped[str] = mapped_column(db.String(255), default="")
+    # A signed callback is kept whole (up to 20,000 characters). Of an unsigned one only the first 2 KB are
+    # kept, with the body's size and SHA-256, which still tell one forged call from another.
     payload: Mapped[str] = mapped_column(db.Text, default="")
+    payload_bytes: Mapped[int | None] = mapped_column(db.Integer)
+    payload_sha256: Mapped[str | None] = mapped_column(db.String(64))
     received_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
 
     __table_args__ = (db.UniqueConstraint("provider", "event_id", name="uq_payment_event_provider_event"),)
@@ -64,13 +69,14 @@ class PaymentEvent(db.Model):
 
 class Refund(db.Model):
     """An order's money given back in full when a paid order is cancelled: through the provider that took
-    it (Stripe), or recorded as a manual refund that the seller or an admin sends back by transfer."""
+    it (Stripe), or recorded as a manual refund that the seller or an admin sends back by transfer; or
+    given back by the provider on its own (a refund made in Stripe's dashboard), recorded when it says so."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(db.ForeignKey("order.id", ondelete="CASCADE"), unique=True)
     payment_id: Mapped[int | None] = mapped_column(db.ForeignKey("payment.id", ondelete="SET NULL"), index=True)
     amount_vnd: Mapped[int] = mapped_column(db.BigInteger)
-    via: Mapped[str] = mapped_column(db.String(10))  # "stripe" or "manual"
+    via: Mapped[str] = mapped_column(db.String(10))  # the provider ("stripe") or "manual"
     reference: Mapped[str | None] = mapped_column(db.String(255))  # the provider's refund id
     actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

@@ -1,5 +1,6 @@
 """Giving a paid order's money back when it is cancelled: in full, once (unique per order, and Stripe's
-idempotency key per order), before the cancellation commits, so a refund that fails cancels nothing."""
+idempotency key per order), before the cancellation commits, so a refund that fails cancels nothing.
+Money the provider gave back on its own (a refund made in Stripe's dashboard) is only recorded."""
 
 import stripe
 from flask import current_app
@@ -27,6 +28,22 @@ def refund_order(order, actor) -> Refund:
             raise DomainError(_("Chưa hoàn tiền được qua cổng thanh toán, đơn chưa bị huỷ. Vui lòng thử "
                                 "lại.")) from None
         via, reference = "stripe", refund.id
+    return _record(order, payment, via, reference, actor)
+
+
+def record_provider_refund(order, payment: Payment) -> Refund:
+    """The provider already gave this order's money back: recorded as a refund through it (never asked
+    for again, since an order has one refund), by nobody of ours."""
+    return _record(order, payment, payment.provider, None, None)
+
+
+def refunded_through_provider_vnd(payment: Payment) -> int:
+    """What the refunds we have recorded took back through the payment's provider."""
+    return db.session.scalar(db.select(db.func.coalesce(db.func.sum(Refund.amount_vnd), 0)).where(
+        Refund.payment_id == payment.id, Refund.via == payment.provider))
+
+
+def _record(order, payment: Payment | None, via: str, reference: str | None, actor) -> Refund:
     row = Refund(order_id=order.id, payment_id=payment.id if payment else None, amount_vnd=order.total_vnd,
                  via=via, reference=reference, actor_id=actor.id if actor else None)
     db.session.add(row)

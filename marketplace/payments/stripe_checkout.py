@@ -2,7 +2,8 @@
 
 Keys come from the environment (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET); STRIPE_API_BASE points the
 library at another host (a local fake in the tests). VND is zero-decimal: 125.000 ₫ is unit_amount
-125000. The signed webhook (payments/views.py), never the return page, marks the orders paid.
+125000. The signed webhook (payments/views.py), never the return page, marks the orders paid; this
+module reads it into a Callback (payments/services.py applies it).
 """
 
 from datetime import timedelta
@@ -13,7 +14,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..errors import DomainError
+from .base import Callback
 from .gateway import GatewayMethod
+from .models import EXPIRED, FAILED, REFUNDED, SUCCEEDED
+
+# Stripe event -> what it means for our payment (None: record only).
+EVENTS = {
+    "checkout.session.completed": lambda obj: SUCCEEDED if obj.get("payment_status") == "paid" else None,
+    "checkout.session.async_payment_succeeded": lambda obj: SUCCEEDED,
+    "checkout.session.expired": lambda obj: EXPIRED,
+    "payment_intent.payment_failed": lambda obj: FAILED,
+    # Full or partial (a refund made in Stripe's dashboard, or ours echoed back): services.py tells them
+    # apart by the amount refunded in all.
+    "charge.refunded": lambda obj: REFUNDED if isinstance(obj.get("amount_refunded"), int) else None,
+}
 
 
 def stripe_client() -> stripe.StripeClient:
@@ -54,3 +68,33 @@ class StripeCheckout(GatewayMethod):
             raise DomainError(_("Chưa kết nối được cổng thanh toán. Vui lòng thử lại hoặc chọn cách khác."),
                               "payment_method") from None
         payment.reference, payment.redirect_url = session.id, session.url
+
+    def signature_holds(self, payload: bytes, signature: str | None) -> bool:
+        """The check read_webhook makes, without reading the event (for the callback rate limit)."""
+        config = current_app.config
+        try:
+            return stripe.WebhookSignature.verify_header(payload, signature, config["STRIPE_WEBHOOK_SECRET"],
+                                                         tolerance=config["STRIPE_WEBHOOK_TOLERANCE"])
+        except (ValueError, stripe.SignatureVerificationError):
+            return False
+
+    def read_webhook(self, payload: bytes, signature: str | None) -> Callback:
+        """The signed event in our words. Raises stripe.SignatureVerificationError for a bad signature or
+        one older than STRIPE_WEBHOOK_TOLERANCE seconds (a replay), ValueError for a body that is not JSON.
+
+        A Charge (charge.refunded) does not carry the Checkout Session's metadata: it is found by its
+        payment intent, recorded as the payment's charge_reference when the session completed."""
+        event = stripe.Webhook.construct_event(payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"],
+                                               tolerance=current_app.config["STRIPE_WEBHOOK_TOLERANCE"]).to_dict()
+        obj = event["data"]["object"]
+        meaning = EVENTS.get(event["type"])
+        amount = obj.get("amount_total", obj.get("amount_received", obj.get("amount")))
+        refunded = obj.get("amount_refunded")
+        return Callback(
+            provider=self.name, event_id=event["id"], event_type=event["type"],
+            payment_id=(obj.get("metadata") or {}).get("payment_id"),
+            new_status=meaning(obj) if meaning else None,
+            charge_reference=obj.get("payment_intent") if obj.get("object") in ("checkout.session", "charge") else None,
+            amount_vnd=amount if isinstance(amount, int) else None, currency=obj.get("currency"),
+            refunded_vnd=refunded if isinstance(refunded, int) else None,
+            payload=payload.decode("utf-8", "replace"))

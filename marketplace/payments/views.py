@@ -1,4 +1,12 @@
-"""Where providers call us back. Only a verified callback changes anything; every one is recorded."""
+"""Where providers call us back. Only a verified callback changes anything; every one is recorded.
+
+The callback routes share one rate limit per address (CALLBACK_RATE_LIMIT) that counts only calls whose
+signature does not hold: past it they are answered 429 and not stored. A signed callback is exempt
+before anything is counted, so a provider's burst of genuine callbacks, or one sent from an address a
+forger shares (a NAT, a proxy without TRUSTED_PROXIES), always goes through. Counting only rejected
+calls after the answer (deduct_when) would not be enough: the check before the view would still turn
+the genuine ones away once the address's allowance was spent.
+"""
 
 import secrets
 
@@ -8,55 +16,54 @@ from flask_babel import gettext as _
 
 from ..extensions import csrf, db, limiter
 from ..utils import utcnow
-from .models import EXPIRED, FAILED, REFUNDED, SUCCEEDED
-from .services import Callback, apply_callback, find_payment, record_rejected
+from . import METHODS
+from .base import Callback
+from .models import FAILED, SUCCEEDED
+from .services import WRONG_AMOUNT, apply_callback, find_payment, record_rejected
+from .stripe_checkout import StripeCheckout
 from .vnpay import signature_holds, signed_query, vnpay_time
 
 bp = Blueprint("payments", __name__)
 csrf.exempt(bp)  # providers sign their calls instead; there is no browser session to forge
 
-# Stripe event -> what it means for our payment (None: record only).
-STRIPE_EVENTS = {
-    "checkout.session.completed": lambda obj: SUCCEEDED if obj.get("payment_status") == "paid" else None,
-    "checkout.session.async_payment_succeeded": lambda obj: SUCCEEDED,
-    "checkout.session.expired": lambda obj: EXPIRED,
-    "payment_intent.payment_failed": lambda obj: FAILED,
-    "charge.refunded": lambda obj: REFUNDED if obj.get("refunded") else None,
-}
+
+def _callback_rate() -> str:
+    return current_app.config["CALLBACK_RATE_LIMIT"]
+
+
+def _stripe_signed() -> bool:
+    return METHODS[StripeCheckout.name].signature_holds(request.get_data(), request.headers.get("Stripe-Signature"))
+
+
+def _vnpay_signed() -> bool:
+    return signature_holds(_vnpay_params(), current_app.config["VNPAY_HASH_SECRET"])
 
 
 @bp.post("/payments/stripe/webhook")
-@limiter.exempt
+@limiter.shared_limit(_callback_rate, scope="payment-callbacks", exempt_when=_stripe_signed)
 def stripe_webhook():
     """Stripe's signed notification. 400 for a bad signature or an old timestamp (Stripe retries); 200 for
     anything verified, including duplicates and events we only record, so that Stripe stops retrying."""
     payload = request.get_data()
     try:
-        event = stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature", ""),
-                                               current_app.config["STRIPE_WEBHOOK_SECRET"]).to_dict()
+        callback = METHODS[StripeCheckout.name].read_webhook(payload, request.headers.get("Stripe-Signature"))
     except (ValueError, stripe.SignatureVerificationError) as error:
         record_rejected("stripe", payload, f"{type(error).__name__}: {error}")
         db.session.commit()  # kept for an admin although the answer is an error (which rolls back)
         return jsonify({"received": False, "error": "signature"}), 400
-    obj = event["data"]["object"]
-    meaning = STRIPE_EVENTS.get(event["type"])
-    amount = obj.get("amount_total", obj.get("amount_received", obj.get("amount")))
-    outcome = apply_callback(Callback(
-        provider="stripe", event_id=event["id"], event_type=event["type"],
-        payment_id=(obj.get("metadata") or {}).get("payment_id"),
-        new_status=meaning(obj) if meaning else None,
-        amount_vnd=amount if isinstance(amount, int) else None, currency=obj.get("currency"),
-        charge_reference=obj.get("payment_intent") if obj.get("object") == "checkout.session" else None,
-        payload=payload.decode("utf-8", "replace")))
-    return jsonify({"received": True, "outcome": outcome})
+    return jsonify({"received": True, "outcome": apply_callback(callback).outcome})
 
 
 # --- VNPay ------------------------------------------------------------------------------
 
-# Our outcome -> VNPay's RspCode. "ignored" (a success already recorded) is answered as a repeat.
+# Our outcome -> VNPay's RspCode. "ignored" (a success already recorded) is answered as a repeat. So is
+# money for orders no longer payable (cancelled or expired, flagged for an admin to refund): VNPay's
+# merchant guide answers 02 for any order no longer waiting for payment, which stops its retries; 04 is
+# kept for an amount that differs from what is owed.
 IPN_ANSWERS = {"applied": ("00", "Confirm Success"), "duplicate": ("02", "Order already confirmed"),
                "ignored": ("02", "Order already confirmed"), "unknown": ("01", "Order not found"),
-               "flagged": ("04", "Invalid amount")}
+               "flagged": ("02", "Order already confirmed")}
+WRONG_AMOUNT_ANSWER = ("04", "Invalid amount")
 
 
 def _vnpay_params() -> dict:
@@ -64,13 +71,13 @@ def _vnpay_params() -> dict:
 
 
 @bp.get("/payments/vnpay/ipn")
-@limiter.exempt
+@limiter.shared_limit(_callback_rate, scope="payment-callbacks", exempt_when=_vnpay_signed)
 def vnpay_ipn():
-    """VNPay's server-to-server notification: the only call that changes an order. Always 200 with
-    {RspCode, Message}: 00 confirmed, 01 order not found, 02 already confirmed, 04 wrong amount,
-    97 bad signature, 99 anything else."""
+    """VNPay's server-to-server notification: the only call that changes an order. 200 with
+    {RspCode, Message}: 00 confirmed, 01 order not found, 02 already confirmed (or no longer payable),
+    04 wrong amount, 97 bad signature, 99 anything else (429 past the limit of bad signatures)."""
     params = _vnpay_params()
-    if not signature_holds(params, current_app.config["VNPAY_HASH_SECRET"]):
+    if not _vnpay_signed():
         record_rejected("vnpay", request.query_string, "bad vnp_SecureHash")
         return jsonify(RspCode="97", Message="Invalid Checksum")
     try:
@@ -78,13 +85,13 @@ def vnpay_ipn():
     except ValueError:
         return jsonify(RspCode="99", Message="Invalid request")
     succeeded = params.get("vnp_ResponseCode") == "00" and params.get("vnp_TransactionStatus") == "00"
-    outcome = apply_callback(Callback(
+    result = apply_callback(Callback(
         provider="vnpay", payment_id=None, reference=params.get("vnp_TxnRef", ""),
         event_id=":".join(params.get(key, "") for key in ("vnp_TxnRef", "vnp_TransactionNo", "vnp_ResponseCode")),
         event_type=f"ipn:{params.get('vnp_ResponseCode', '')}", new_status=SUCCEEDED if succeeded else FAILED,
         amount_vnd=amount // 100 if amount % 100 == 0 else None, currency="vnd",
         payload=request.query_string.decode("utf-8", "replace")))
-    code, message = IPN_ANSWERS[outcome]
+    code, message = WRONG_AMOUNT_ANSWER if result.flag == WRONG_AMOUNT else IPN_ANSWERS[result.outcome]
     return jsonify(RspCode=code, Message=message)
 
 

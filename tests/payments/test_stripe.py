@@ -277,3 +277,261 @@ def test_a_refund_that_stripe_refuses_cancels_nothing(app, client, placed, strip
     assert refused.status_code == 422 and "hoàn tiền" in refused.json["detail"]
     assert order_states(app) == [("paid", "paid")] * 2
     assert count(app, Refund) == 0 and stock_of(app, placed["variants"][0]) == 4
+
+
+# --- refunds made in Stripe's dashboard (charge.refunded) -------------------------------------------
+
+def refunded(event_id: str, placed: dict, amount_refunded: int, **obj) -> bytes:
+    """Stripe's charge.refunded: a Charge, found by its payment intent (it carries none of our metadata)."""
+    data = {"id": "ch_test_1", "object": "charge", "amount": placed["amount"], "currency": "vnd",
+            "amount_refunded": amount_refunded, "refunded": amount_refunded == placed["amount"],
+            "payment_intent": "pi_test_1", "metadata": {}, **obj}
+    return json.dumps({"id": event_id, "object": "event", "type": "charge.refunded", "data": {"object": data}}).encode()
+
+
+def notices(app, user_id: int) -> list[str]:
+    from marketplace.extensions import db
+    from marketplace.orders.models import Notification
+
+    with app.app_context():
+        return list(db.session.scalars(db.select(Notification.message).where(
+            Notification.user_id == user_id, Notification.kind != "new_order").order_by(Notification.id)))
+
+
+def sellers(app) -> list[dict]:
+    """Each order's code, id, total and its shop's seller (id and a token-ready login), in order."""
+    from marketplace.extensions import db
+
+    with app.app_context():
+        return [{"code": o.code, "id": o.id, "total": o.total_vnd, "user_id": o.shop.members[0].user_id,
+                 "login": o.shop.members[0].user.phone}
+                for o in db.session.scalars(db.select(Order).order_by(Order.id))]
+
+
+@pytest.fixture
+def admin(app, factory):
+    from tests.shopping import make_admin
+
+    user = factory.user(name="Quản trị tỉnh", phone="0912000990")
+    make_admin(app, user)
+    return user
+
+
+def test_a_full_refund_made_in_stripe_cancels_the_paid_orders_once_and_asks_stripe_for_nothing(
+        app, client, placed, stripe_api, admin):
+    from marketplace.payments.models import Refund
+    from tests.conftest import token_for
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    payload = refunded("evt_refunded", placed, placed["amount"])
+    assert [deliver(client, payload).json["outcome"] for _ in range(2)] == ["applied", "duplicate"]
+
+    assert order_states(app) == [("cancelled", "refunded")] * 2
+    assert [stock_of(app, variant) for variant in placed["variants"]] == [5, 5], "stock back, once"
+    assert count(app, OrderEvent, OrderEvent.to_status == "cancelled", OrderEvent.actor_role == "system") == 2
+    assert count(app, Payment, Payment.status == "refunded") == 1
+    assert count(app, Refund, Refund.via == "stripe", Refund.reference.is_(None)) == 2
+    assert [call["path"] for call in stripe_api] == ["/v1/checkout/sessions"], "Stripe already gave it back"
+    for seller in sellers(app):
+        (notice,) = notices(app, seller["user_id"])
+        assert seller["code"] in notice and "hoàn" in notice and "huỷ" in notice
+    assert notices(app, admin.id) == [], "nothing for an admin to do"
+    again = client.post(f"/api/v1/admin/orders/{sellers(app)[0]['id']}/refund", json={"reason": "Hoàn lại lần nữa"},
+                        headers=token_for(client, admin))
+    assert again.status_code == 409 and count(app, Refund) == 2 and len(stripe_api) == 1
+
+
+def test_a_refund_delivered_at_the_same_moment_is_applied_once(app, client, placed, stripe_api):
+    from marketplace.extensions import db
+    from marketplace.payments.models import Refund
+    from tests.conftest import make_test_app
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    crowd = make_test_app(PAYMENT_METHODS=("cod", "stripe"), STRIPE_SECRET_KEY="sk_test_local",
+                          STRIPE_WEBHOOK_SECRET=SECRET, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 10, "max_overflow": 0})
+    payload = refunded("evt_refund_raced", placed, placed["amount"])
+    start, answers = threading.Barrier(8), []
+
+    def deliver_now():
+        client = crowd.test_client()
+        start.wait(timeout=30)
+        response = deliver(client, payload)
+        answers.append((response.status_code, (response.json or {}).get("outcome")))
+
+    threads = [threading.Thread(target=deliver_now) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with crowd.app_context():
+        db.engine.dispose()
+    assert sorted(answers) == [(200, "applied")] + [(200, "duplicate")] * 7, answers
+    assert order_states(app) == [("cancelled", "refunded")] * 2
+    assert [stock_of(app, variant) for variant in placed["variants"]] == [5, 5]
+    assert count(app, Refund) == 2 and count(app, OrderEvent, OrderEvent.to_status == "cancelled") == 2
+
+
+def test_a_partial_refund_made_in_stripe_cancels_nothing_and_is_flagged_for_an_admin(app, client, placed, admin):
+    from marketplace.payments.models import Refund
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    response = deliver(client, refunded("evt_partly", placed, 100_000))
+    assert response.status_code == 200 and response.json["outcome"] == "flagged"
+    assert order_states(app) == [("paid", "paid")] * 2
+    assert [stock_of(app, variant) for variant in placed["variants"]] == [4, 4]
+    assert count(app, Payment, Payment.status == "succeeded") == 1 and count(app, Refund) == 0
+    assert count(app, PaymentEvent, PaymentEvent.outcome == "flagged", PaymentEvent.note.contains("100000")) == 1
+    (told,) = notices(app, admin.id)
+    assert "100.000" in told and all(seller["code"] in told for seller in sellers(app))
+    for seller in sellers(app):
+        (notice,) = notices(app, seller["user_id"])
+        assert "100.000" in notice and seller["code"] in notice
+
+
+def test_our_own_refund_echoed_by_stripe_is_not_news_and_the_rest_refunded_there_follows(
+        app, client, placed, stripe_api, admin):
+    from marketplace.payments.models import Refund
+    from tests.conftest import token_for
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    first, second = sellers(app)
+    seller = token_for(client, type("Seller", (), {"login": first["login"], "password": "matkhau123"}))
+    assert client.post(f"/api/v1/seller/orders/{first['id']}/cancel", json={"reason": "Hết hàng đợt này"},
+                       headers=seller).status_code == 200
+    assert len(stripe_api) == 2, "the app asked Stripe for the first order's refund"
+
+    echo = deliver(client, refunded("evt_echo", placed, first["total"]))
+    assert echo.json["outcome"] == "ignored", "Stripe telling us of our own refund"
+    assert order_states(app) == [("cancelled", "refunded"), ("paid", "paid")]
+    assert notices(app, admin.id) == [] and notices(app, second["user_id"]) == []
+
+    rest = deliver(client, refunded("evt_rest", placed, placed["amount"]))
+    assert rest.json["outcome"] == "applied"
+    assert order_states(app) == [("cancelled", "refunded")] * 2
+    assert count(app, Refund, Refund.order_id == second["id"], Refund.via == "stripe") == 1
+    assert len(stripe_api) == 2, "the second order's money Stripe gave back itself"
+    assert stock_of(app, placed["variants"][1]) == 5
+
+
+def test_a_refund_made_in_stripe_after_an_order_left_the_shop_keeps_it_and_flags_it(
+        app, client, placed, stripe_api, admin):
+    from marketplace.extensions import db
+    from marketplace.payments.models import Refund
+    from tests.conftest import token_for
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    shipped, waiting = sellers(app)
+    seller = token_for(client, type("Seller", (), {"login": shipped["login"], "password": "matkhau123"}))
+    assert client.post(f"/api/v1/seller/orders/{shipped['id']}/confirm", headers=seller).status_code == 200
+    assert client.post(f"/api/v1/seller/orders/{shipped['id']}/ship", json={"carrier": "Viettel Post"},
+                       headers=seller).status_code == 200
+
+    response = deliver(client, refunded("evt_refunded_late", placed, placed["amount"]))
+    assert response.json["outcome"] == "flagged"
+    assert order_states(app) == [("shipped", "refunded"), ("cancelled", "refunded")]
+    assert [stock_of(app, variant) for variant in placed["variants"]] == [4, 5], "the shipped goods are gone"
+    assert count(app, Refund, Refund.via == "stripe") == 2 and len(stripe_api) == 1
+    assert count(app, PaymentEvent, PaymentEvent.outcome == "flagged",
+                 PaymentEvent.note.contains(shipped["code"])) == 1
+    (told,) = notices(app, admin.id)
+    assert shipped["code"] in told and waiting["code"] not in told
+    (notice,) = notices(app, shipped["user_id"])
+    assert shipped["code"] in notice and "huỷ" not in notice
+    with app.app_context():
+        timeline = db.session.get(Order, shipped["id"]).events
+        assert (timeline[-1].from_status, timeline[-1].to_status) == ("shipped", "shipped") and timeline[-1].note
+    assert client.post(f"/api/v1/seller/orders/{shipped['id']}/deliver", headers=seller).status_code == 200
+    assert order_states(app)[0] == ("delivered", "refunded"), "the goods still travel; the money stays refunded"
+    figures = client.get("/api/v1/admin/figures", headers=token_for(client, admin)).json
+    assert sum(month["sales_vnd"] for month in figures["months"]) == 0, "refunded orders are no sales"
+
+
+def test_a_refund_of_a_charge_we_do_not_know_is_recorded_and_changes_nothing(app, client, placed):
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    payload = refunded("evt_other_charge", placed, placed["amount"], payment_intent="pi_someone_else")
+    assert deliver(client, payload).json["outcome"] == "unknown"
+    assert order_states(app) == [("paid", "paid")] * 2
+
+
+# --- STRIPE_WEBHOOK_TOLERANCE -----------------------------------------------------------------------
+
+def test_the_webhook_tolerance_is_a_setting(app, client, placed, monkeypatch):
+    monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_TOLERANCE", 60)
+    payload = event("evt_paid", "checkout.session.completed", placed)
+    stale = deliver(client, payload, signed(payload, at=int(time.time()) - 120))
+    assert stale.status_code == 400, "two minutes old is a replay when the setting says one"
+    assert order_states(app) == [("awaiting_payment", "unpaid")] * 2
+    fresh = deliver(client, payload, signed(payload, at=int(time.time()) - 30))
+    assert fresh.status_code == 200 and fresh.json["outcome"] == "applied"
+
+
+def test_a_webhook_tolerance_of_zero_is_refused_at_start():
+    from tests.conftest import make_test_app
+
+    with pytest.raises(RuntimeError, match="STRIPE_WEBHOOK_TOLERANCE"):
+        make_test_app(STRIPE_WEBHOOK_TOLERANCE=0)
+
+
+# --- unsigned callbacks: throttled per address, kept short ------------------------------------------
+
+def test_forged_webhooks_are_throttled_per_address_and_kept_short_while_signed_ones_pass(
+        app, client, placed, monkeypatch):
+    import hashlib
+
+    from marketplace.extensions import db
+
+    monkeypatch.setitem(app.config, "CALLBACK_RATE_LIMIT", "3 per minute")
+    forger = {"REMOTE_ADDR": "203.0.113.7"}
+    forged = event("evt_forged", "checkout.session.completed", placed, padding="x" * 100_000)
+    headers = signed(forged, secret="whsec_someone_else")
+    answers = [client.post("/payments/stripe/webhook", data=forged, headers=headers, environ_base=forger).status_code
+               for _ in range(6)]
+    assert answers == [400, 400, 400, 429, 429, 429]
+    with app.app_context():
+        rows = db.session.scalars(db.select(PaymentEvent).where(PaymentEvent.outcome == "rejected")).all()
+        assert len(rows) == 3, "past the limit nothing more is stored"
+        assert all(len(row.payload.encode()) <= 2048 for row in rows)
+        assert {(row.payload_bytes, row.payload_sha256) for row in rows} == {
+            (len(forged), hashlib.sha256(forged).hexdigest())}
+    elsewhere = client.post("/payments/stripe/webhook", data=forged, headers=headers,
+                            environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert elsewhere.status_code == 400, "the limit is per address"
+
+    genuine = [event(f"evt_{n}", "checkout.session.completed", placed) for n in range(5)]
+    answers = [client.post("/payments/stripe/webhook", data=payload, headers=signed(payload),
+                           environ_base=forger).json["outcome"] for payload in genuine]
+    assert answers == ["applied"] + ["ignored"] * 4, "signed callbacks from that very address are never throttled"
+    assert order_states(app) == [("paid", "paid")] * 2
+
+
+def test_a_completed_order_refunded_in_stripe_stays_completed_and_is_no_longer_a_sale(
+        app, client, placed, admin):
+    from marketplace.extensions import db
+    from marketplace.orders.services import complete_order
+    from tests.conftest import token_for
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    done, _waiting = sellers(app)
+    seller = token_for(client, type("Seller", (), {"login": done["login"], "password": "matkhau123"}))
+    for step, body in (("confirm", None), ("ship", {"carrier": "Viettel Post"}), ("deliver", None)):
+        assert client.post(f"/api/v1/seller/orders/{done['id']}/{step}", json=body, headers=seller).status_code == 200
+    with app.app_context():
+        complete_order(db.session.get(Order, done["id"]), None)  # the buyer says it arrived
+        db.session.commit()
+    figures = client.get("/api/v1/admin/figures", headers=token_for(client, admin)).json
+    assert sum(month["sales_vnd"] for month in figures["months"]) == placed["amount"]
+
+    assert deliver(client, refunded("evt_refunded_after", placed, placed["amount"])).json["outcome"] == "flagged"
+    assert order_states(app) == [("completed", "refunded"), ("cancelled", "refunded")]
+    figures = client.get("/api/v1/admin/figures", headers=token_for(client, admin)).json
+    assert sum(month["sales_vnd"] for month in figures["months"]) == 0, "money given back is no sale"
+
+
+def test_a_refund_reported_before_the_payment_is_flagged_and_changes_nothing(app, client, placed, admin):
+    """Stripe does not promise order: a refund may arrive before the session's completion was applied."""
+    early = refunded("evt_refund_first", placed, placed["amount"], metadata={"payment_id": str(placed["payment_id"])})
+    assert deliver(client, early).json["outcome"] == "flagged"
+    assert order_states(app) == [("awaiting_payment", "unpaid")] * 2
+    assert count(app, Payment, Payment.status == "pending") == 1
+    (told,) = notices(app, admin.id)
+    assert f"#{placed['payment_id']}" in told

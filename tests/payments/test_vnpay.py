@@ -160,3 +160,59 @@ def test_only_an_admin_refunds_a_paid_order_at_will_and_only_once(
     again = client.post(f"/api/v1/admin/orders/{order_id}/refund", json={"reason": "Người bán không giao được"},
                         headers=token_for(client, admin))
     assert again.status_code == 409 and count(app, Refund) == 1
+
+
+def test_money_arriving_after_the_order_expired_is_answered_as_no_longer_payable_and_flagged(
+        app, client, placed, factory):
+    from datetime import timedelta
+
+    from marketplace.extensions import db
+    from marketplace.orders.cli import run_expiry
+    from marketplace.orders.models import Notification
+    from marketplace.utils import utcnow
+
+    admin = factory.user(name="Quản trị tỉnh", phone="0912000933")
+    make_admin(app, admin)
+    with app.app_context():
+        assert run_expiry(now=utcnow() + timedelta(hours=1)) == 1
+    wrong = send(client, ipn(app, placed, vnp_Amount="100", vnp_TransactionNo="14226199"))
+    assert wrong == {"RspCode": "04", "Message": "Invalid amount"}, "the amount is checked first, as VNPay's guide does"
+
+    late = send(client, ipn(app, placed))
+    assert late == {"RspCode": "02", "Message": "Order already confirmed"}, "VNPay stops retrying"
+    assert states(app) == ("cancelled", "unpaid", "succeeded"), "the money is recorded, the order stays cancelled"
+    assert count(app, PaymentEvent, PaymentEvent.outcome == "flagged", PaymentEvent.note.contains("refund it")) == 1
+    assert stock_of(app, placed["variant_id"]) == 5
+    with app.app_context():
+        told = db.session.scalars(db.select(Notification.message).where(Notification.user_id == admin.id)).all()
+    assert len(told) == 2 and "hoàn lại" in told[1], "the admins are told to refund it"
+    assert send(client, ipn(app, placed))["RspCode"] == "02", "a repeat too"
+
+
+def test_forged_ipns_are_throttled_per_address_and_kept_short_while_signed_ones_pass(
+        app, client, placed, monkeypatch):
+    from marketplace.extensions import db
+
+    monkeypatch.setitem(app.config, "CALLBACK_RATE_LIMIT", "3 per minute")
+    forger = {"REMOTE_ADDR": "203.0.113.8"}
+    forged = ipn(app, placed, secret="not-the-shop-secret", vnp_OrderInfo="x" * 5000)["query"]
+    answers = [client.get(f"/payments/vnpay/ipn?{forged}", environ_base=forger) for _ in range(5)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+    assert [a.json["RspCode"] for a in answers[:3]] == ["97"] * 3
+    with app.app_context():
+        rows = db.session.scalars(db.select(PaymentEvent).where(PaymentEvent.outcome == "rejected")).all()
+        assert len(rows) == 3 and all(len(row.payload.encode()) <= 2048 for row in rows)
+        assert all(row.payload_bytes == len(forged) and len(row.payload_sha256) == 64 for row in rows)
+
+    assert send(client, {"query": ipn(app, placed)["query"]}) == {"RspCode": "00", "Message": "Confirm Success"}
+    again = client.get(f"/payments/vnpay/ipn?{ipn(app, placed)['query']}", environ_base=forger)
+    assert again.status_code == 200 and again.json["RspCode"] == "02", "a signed IPN from that address still answers"
+    assert states(app) == ("paid", "paid", "succeeded")
+
+
+def test_without_vnpay_set_up_an_ipn_is_refused_not_a_server_error():
+    from tests.conftest import make_test_app
+
+    app = make_test_app(ENV_NAME="production", PAYMENT_METHODS=("cod",))
+    answer = app.test_client().get("/payments/vnpay/ipn?vnp_TxnRef=CQ1T1&vnp_Amount=100&vnp_SecureHash=00")
+    assert answer.status_code == 200 and answer.json["RspCode"] == "97"
