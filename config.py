@@ -42,9 +42,14 @@ class Config:
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
     MAX_FORM_MEMORY_SIZE = 500 * 1024
     MAX_IMAGE_BYTES = _int("MAX_IMAGE_BYTES", 10 * 1024 * 1024)
-    # A 48 Mpx phone camera is the largest we expect; anything larger is refused
-    # before decoding (decompression bombs included).
-    MAX_IMAGE_PIXELS = _int("MAX_IMAGE_PIXELS", 50_000_000)
+    # What a phone takes by default: 12 Mpx (4032x3024, 4000x3000), 12.5 Mpx from 50 and 200 Mpx
+    # sensors, which bin pixels unless told otherwise (4080x3060), and 24 Mpx, the largest default
+    # (iPhone 15 Pro and later, 5712x4284). Their 48/50/200 Mpx modes are chosen by hand, make files
+    # of 10-60 MB, and show nothing more at the 1600 px we store. The limit is read from the header,
+    # before decoding, and it is also what bounds a worker's memory: PNG and HEIC decode whole, at up
+    # to 4 and 7 bytes a pixel (about 125 and 175 MB here); WebP, at 16, gets a quarter of it.
+    # See benchmarks/results.md.
+    MAX_IMAGE_PIXELS = _int("MAX_IMAGE_PIXELS", 25_000_000)
     IMAGE_SIZES = (320, 800, 1600)
     MAX_CERTIFICATE_BYTES = _int("MAX_CERTIFICATE_BYTES", 10 * 1024 * 1024)  # an OCOP certificate scan or PDF
     MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")

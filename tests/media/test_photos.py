@@ -163,3 +163,84 @@ def test_a_large_photo_gets_every_size_with_the_longest_side_bounded(app, client
     assert response.status_code == 201, response.json
     widths = {size: Image.open(io.BytesIO(client.get(url).data)).size for size, url in response.json["urls"].items()}
     assert widths == {"320": (320, 160), "800": (800, 400), "1600": (1600, 800)}
+
+
+def test_a_small_png_of_fifty_million_one_bit_pixels_is_refused_before_decoding(app, client, seller):
+    """The probe's bomb: a few KB claiming 7071x7060 pixels (49.9 Mpx, under the old 50 Mpx limit), which
+    cost a worker about 270 MB to decode and convert. No phone's default picture is that large."""
+    user, shop, product, headers = seller
+    data = _bomb_png(7071, 7060)
+    assert len(data) < 10_000
+    before = (table_count(app, ImageRow), table_count(app, ProductPhoto), media_files())
+
+    response = upload(client, headers, product.id, data, "ca.png")
+
+    assert response.status_code == 422, response.json
+    assert response.mimetype == "application/problem+json"
+    assert response.json["errors"]["file"]
+    assert "quá lớn (tối đa 25 megapixel)" in response.json["detail"]
+    assert "chế độ ảnh thường" in response.json["detail"], "the seller is told what to do"
+    assert (table_count(app, ImageRow), table_count(app, ProductPhoto), media_files()) == before
+
+
+def _grainy(size: tuple[int, int]) -> Image.Image:
+    grain = Image.effect_noise(size, 30)
+    return Image.merge("RGB", (grain, Image.linear_gradient("L").resize(size), grain.point(lambda v: 255 - v)))
+
+
+def test_the_largest_photos_phones_take_by_default_are_accepted(app, client, seller):
+    """A 12 Mpx JPEG (4000x3000) and a portrait HEIC as an iPhone 15 Pro takes it by default (24 Mpx,
+    4284x5712): both stored, the longest side at 1600 px."""
+    user, shop, product, headers = seller
+    jpeg = io.BytesIO()
+    _grainy((4000, 3000)).save(jpeg, "JPEG", quality=90)
+    heic = io.BytesIO()
+    Image.linear_gradient("L").resize((4284, 5712)).convert("RGB").save(
+        heic, "HEIF", quality=50, enc_params={"preset": "ultrafast"})
+
+    photos = ((jpeg.getvalue(), "ca.jpg", (1600, 1200)), (heic.getvalue(), "ca.heic", (1200, 1600)))
+    for data, filename, stored in photos:
+        response = upload(client, headers, product.id, data, filename)
+        assert response.status_code == 201, response.json
+        largest = Image.open(io.BytesIO(client.get(response.json["urls"]["1600"]).data))
+        assert largest.size == stored
+    assert table_count(app, ImageRow) == 2
+
+
+def test_a_large_palette_png_with_transparency_is_shrunk_band_by_band_without_losing_anything(app, client, seller):
+    """3400x2600 in palette mode with a transparent colour: reduced by two, a band of rows at a time. The
+    stripes must land where they were, through the band boundaries, and transparency must survive."""
+    user, shop, product, headers = seller
+    source = Image.new("RGB", (3400, 2600), (0, 0, 255))
+    for index, top in enumerate(range(0, 2600, 200)):
+        source.paste(((40, 160, 60), (230, 200, 40))[index % 2], (0, top, 3400, top + 100))
+    palette = source.quantize(4)
+    transparent = palette.getpixel((0, 150))  # the blue ground
+    buffer = io.BytesIO()
+    palette.save(buffer, "PNG", transparency=transparent)
+
+    response = upload(client, headers, product.id, buffer.getvalue(), "nhan.png")
+
+    assert response.status_code == 201, response.json
+    stored = Image.open(io.BytesIO(client.get(response.json["urls"]["1600"]).data)).convert("RGBA")
+    assert stored.size == (1600, 1224)
+    scale = 1600 / 3400
+    for index, top in enumerate(range(0, 2600, 200)):
+        y = round((top + 50) * scale)  # the middle of a stripe
+        red, green, blue, alpha = stored.getpixel((800, y))
+        assert alpha == 255 and abs(red - (40, 230)[index % 2]) < 12 and abs(green - (160, 200)[index % 2]) < 12
+        assert stored.getpixel((800, round((top + 150) * scale)))[3] == 0, "the ground stays transparent"
+
+
+def test_a_webp_above_a_quarter_of_the_pixel_limit_is_refused(app, client, seller):
+    """WebP decodes at about 16 bytes a pixel (four times PNG), so a 100 KB WebP of 25 Mpx would cost a
+    worker 380 MB: a WebP may have a quarter of MAX_IMAGE_PIXELS, 6.25 Mpx by default."""
+    user, shop, product, headers = seller
+    buffer = io.BytesIO()
+    Image.new("RGB", (2600, 2600), (120, 160, 60)).save(buffer, "WEBP")
+
+    response = upload(client, headers, product.id, buffer.getvalue(), "ca.webp")
+
+    assert response.status_code == 422, response.json
+    assert "tối đa 6,2 megapixel" in response.json["detail"]
+    assert media_files() == [] and table_count(app, ImageRow) == 0

@@ -1,34 +1,28 @@
 """Fifty buyers press "Đặt hàng" at the same moment for a variant with 10 in stock: exactly 10 orders,
 stock 0, 40 clear sold-out errors, never an oversold unit nor a server error. Twenty rounds.
 
-Each buyer is a thread with its own app context, hence its own session and its own database connection
-(a separate app whose pool holds all fifty). On PostgreSQL the conditional UPDATE waits on the row lock
-and re-reads the stock; on SQLite writers queue on the database lock (busy timeout, see create_app).
-Each cart also holds a plentiful second variant: a buyer who loses the race must not keep that one
-either, which shows the whole checkout rolls back.
+The buyers are a crowd (tests/crowd.py): each a thread with its own session and database connection.
+On PostgreSQL the conditional UPDATE waits on the row lock and re-reads the stock; on SQLite writers
+queue on the database lock. Each cart also holds a plentiful second variant: a buyer who loses the race
+must not keep that one either, which shows the whole checkout rolls back.
 """
 
-import threading
 import time
 
 import pytest
 from sqlalchemy import update
 
 from marketplace.orders.models import Order
-from tests.conftest import make_test_app
+from tests.crowd import at_once, crowd_app
 from tests.shopping import ADDRESS, count, stock_of
 
 BUYERS, STOCK, ROUNDS = 50, 10, 20
 
 
 @pytest.fixture
-def crowd_app(app):
-    crowd = make_test_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": BUYERS + 5, "max_overflow": 0, "pool_timeout": 60})
-    yield crowd
-    from marketplace.extensions import db
-
-    with crowd.app_context():
-        db.engine.dispose()
+def crowd(app):
+    with crowd_app(BUYERS) as crowd:
+        yield crowd
 
 
 def _fill_carts(app, scarce: int, plenty: int) -> list:
@@ -49,28 +43,13 @@ def _fill_carts(app, scarce: int, plenty: int) -> list:
         return owners
 
 
-def _buy(app, owner, start: threading.Barrier, outcomes: list) -> None:
-    from marketplace.errors import DomainError
-    from marketplace.extensions import db
+def _buy(owner):
     from marketplace.orders.services import place_checkout
 
-    with app.app_context():
-        try:
-            start.wait(timeout=30)
-            place_checkout(owner, user=None, address=ADDRESS, payment_method="cod")
-            db.session.commit()
-            outcomes.append(("ok", None))
-        except DomainError as error:
-            db.session.rollback()
-            outcomes.append((error.status, error.message))
-        except Exception as error:  # anything else is a failure the assertion below shows
-            db.session.rollback()
-            outcomes.append(("crash", repr(error)))
-        finally:
-            db.session.remove()
+    return lambda: place_checkout(owner, user=None, address=ADDRESS, payment_method="cod")
 
 
-def test_fifty_buyers_at_once_never_oversell(app, crowd_app, factory):
+def test_fifty_buyers_at_once_never_oversell(app, crowd, factory):
     seller = factory.user(name="Chủ gian hàng", phone="0912000601")
     shop = factory.shop(seller, name="Cua Cà Mau Năm Căn")
     crab = factory.product(seller, shop, title="Cua gạch Cà Mau", variants=[
@@ -82,12 +61,7 @@ def test_fifty_buyers_at_once_never_oversell(app, crowd_app, factory):
     started, raced = time.monotonic(), 0
     for round_number in range(ROUNDS):
         owners = _fill_carts(app, scarce, plenty)
-        start, outcomes = threading.Barrier(BUYERS), []
-        threads = [threading.Thread(target=_buy, args=(crowd_app, owner, start, outcomes)) for owner in owners]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        outcomes = at_once(crowd, [_buy(owner) for owner in owners])
 
         ok = [o for o in outcomes if o[0] == "ok"]
         sold_out = [o for o in outcomes if o[0] == 409 and "hết hàng" in o[1]]
