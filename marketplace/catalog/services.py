@@ -9,8 +9,9 @@ from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..gs1 import BadGtin, gtin14
 from ..media.services import save_image
+from ..permissions import require_role
 from ..shops.models import Shop
-from ..shops.services import require_role, unique_slug
+from ..shops.services import unique_slug
 from ..utils import clean_text, parse_id, utcnow
 from .models import MAX_PHOTOS, Category, Product, ProductPhoto, Variant
 from .units import normalize_unit

@@ -4,11 +4,12 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, admin_token_required, current_api_user, token_required
+from ..api.auth import BEARER, current_api_user, token_required
 from ..api.schemas import PageArgs, UtcDateTime, page_body
 from ..cart.api import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
 from ..extensions import limiter
+from ..permissions import admin_token_required
 from ..utils import MAX_DB_ID
 from . import services
 from .models import STATUSES, Order

@@ -33,8 +33,8 @@ from ..extensions import db
 from ..gs1 import BadGtin, gtin14
 from ..media.services import save_image
 from ..ocop.services import current_rating
+from ..permissions import require_role, role_in
 from ..shops.locations import check_location, province_by_code
-from ..shops.services import require_role, role_in
 from ..utils import clean_text, utcnow, vietnam_today
 from .models import CERTIFICATION_KINDS, Batch, BatchStep, Certification
 
