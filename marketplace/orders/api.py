@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
 from ..api.schemas import PageArgs, UtcDateTime, page_body
-from ..cart.api import CART_SECURITY, CartHeaders, api_cart_owner
+from ..cart.owner import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
 from ..extensions import limiter
 from ..permissions import admin_token_required

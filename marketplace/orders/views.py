@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.services import display_phone
-from ..cart.views import current_owner, current_review
+from ..cart.owner import current_owner, current_review
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms import attach_error
