@@ -1,4 +1,4 @@
-"""Glue between domain errors and WTForms: show a service's message next to its field."""
+"""The WTForms toolkit of every feature: a service's message next to its field, Vietnamese messages, coercion."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,6 +13,14 @@ def attach_error(form: FlaskForm, error: DomainError, default_field: str | None 
         form._fields[name].errors = [*form._fields[name].errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def int_or_none(value):
+    """A select's value as the int it stands for (a province or ward code, a row id), None when it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def max_length(limit: int) -> Length:

@@ -7,7 +7,8 @@ from werkzeug.exceptions import Unauthorized
 from ..api.auth import BEARER, current_api_user, token_required
 from ..api.schemas import UtcDateTime
 from ..extensions import limiter
-from ..shops.services import role_in, shops_of
+from ..permissions import role_in
+from ..shops.services import shops_of
 from . import limits, services
 from .services import display_phone
 

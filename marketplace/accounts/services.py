@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import UTC, timedelta
 
 import phonenumbers
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from ..errors import Conflict, DomainError
 from ..extensions import db
+from ..notifications.services import notify
 from ..utils import clean_text, utcnow
 from .models import ApiToken, User
 
@@ -169,3 +171,11 @@ def revoke_token(token: str) -> None:
     if record is not None:
         db.session.delete(record)
         db.session.flush()
+
+
+def notify_admins(kind: str, message: Callable[[], str], *, order_id: int | None = None,
+                  mail_subject: Callable[[], str] | None = None) -> int:
+    """A notice (and a mail when `mail_subject` is given) to every active admin: what the province's
+    operators must sort out themselves, such as money a provider moved that the orders cannot simply follow."""
+    admins = db.session.scalars(select(User).where(User.is_admin.is_(True), User.active.is_(True))).all()
+    return notify(list(admins), kind, message, order_id=order_id, mail_subject=mail_subject)

@@ -1,1 +1,1 @@
-"""Admin screens over the other features, and the audit log of every admin decision."""
+"""Admin screens over the other features; their decisions go to the audit log (marketplace.audit)."""

@@ -7,8 +7,9 @@ Admins only: a missing token is 401, a non-admin's token 403, both checked befor
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, admin_token_required, current_api_user
+from ..api.auth import BEARER, current_api_user
 from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
+from ..permissions import admin_token_required
 from . import figures as figure_services
 from . import moderation
 

@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
+from ..audit.services import record_decision
 from ..catalog.models import Category, Product
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
+from ..permissions import require_admin
 from ..search.sync import queue_products
 from ..shops.services import unique_slug
 from ..utils import clean_text, parse_id
-from .services import record_decision, require_admin
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -12,13 +12,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
+from ..audit.services import record_decision
 from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
-from ..orders.services import notify_shop
+from ..permissions import require_admin
 from ..shops.models import Shop, ShopMember
+from ..shops.services import notify_shop
 from ..utils import clean_text, parse_id, slugify, utcnow
-from .services import record_decision, require_admin
 
 MAX_REASON = 500
 SHOP_FILTERS = ("unverified", "verified", "hidden")

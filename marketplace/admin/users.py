@@ -13,11 +13,12 @@ from sqlalchemy import func, or_, select
 
 from ..accounts.models import User
 from ..accounts.services import normalize_phone
+from ..audit.services import record_decision
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
+from ..permissions import require_admin
 from ..utils import clean_text, parse_id
 from .moderation import clean_reason
-from .services import record_decision, require_admin
 
 USER_FILTERS = ("admins", "disabled")
 

@@ -5,21 +5,22 @@ Vietnamese and changes nothing; a form with a missing reason is shown again with
 """
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..audit import services as audit_services
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import attach_error
+from ..permissions import admin_required
 from ..utils import is_safe_next
 from ..web import form_status, page_arg
 from . import categories as category_services
 from . import figures as figure_services
-from . import moderation, services
+from . import moderation
 from . import users as user_services
 from .forms import CategoryForm, NoteForm, ReasonForm
 
@@ -27,17 +28,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
 LIST_PER_PAGE = 30
-
-
-def admin_required(view):
-    """Signed in (else the login page) and an admin (else 403, whatever the URL)."""
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        services.require_admin(current_user)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def _act(action: Callable[[], object], done: str, back: str):
@@ -77,9 +67,9 @@ def index():
 @admin_required
 def audit():
     page = page_arg()
-    entries, total = services.audit_entries(page=page, per_page=PER_PAGE)
+    entries, total = audit_services.audit_entries(page=page, per_page=PER_PAGE)
     return render_template("admin/audit.html", entries=entries, total=total, page=page, per_page=PER_PAGE,
-                           actions=services.action_labels())
+                           actions=audit_services.action_labels())
 
 
 # --- shops: verification and moderation -------------------------------------------------

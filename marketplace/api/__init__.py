@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..extensions import api, csrf
 from ..utils import MAX_DB_ID
+from .auth import init_auth
 
 
 class IdConverter(IntegerConverter):
@@ -20,6 +21,7 @@ class IdConverter(IntegerConverter):
 
 def register_api(app: Flask) -> None:
     from ..accounts.api import blp as accounts_blp
+    from ..accounts.services import user_for_token
     from ..admin.api import blp as moderation_blp
     from ..cart.api import blp as cart_blp
     from ..catalog.api import blp as catalog_blp
@@ -29,6 +31,7 @@ def register_api(app: Flask) -> None:
     from ..shops.api import blp as shops_blp
     from ..traceability.api import blp as trace_blp
 
+    init_auth(app, user_for_token)
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_DB_ID})
     for blueprint in (accounts_blp, shops_blp, catalog_blp, search_blp, cart_blp, orders_blp, ocop_blp,

@@ -39,3 +39,17 @@ class UtcDateTime(fields.DateTime):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+# --- pieces that several features' answers share ---------------------------------------------
+
+class ShopRef(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    name = fields.String()
+
+
+class OcopOut(Schema):
+    stars = fields.Integer(metadata={"description": "3, 4 or 5"})
+    certificate_number = fields.String(metadata={"description": "The recognition decision's number"})
+    expires_on = fields.Date()

@@ -4,27 +4,18 @@ Signed in (Authorization: Bearer), the cart is the account's. A guest gets a car
 POST /api/v1/cart (or from the first POST /api/v1/cart/items) and sends it as X-Cart-Token.
 """
 
-from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from werkzeug.exceptions import Unauthorized
 
-from ..api.auth import current_api_user
 from ..api.schemas import UtcDateTime
 from ..errors import NotFound
 from . import services
+from .owner import CART_SECURITY, CartHeaders, api_cart_owner
 from .services import CartOwner, CartReview
 
 blp = Blueprint("api_cart", __name__, url_prefix="/api/v1",
                 description="The cart: a signed-in buyer's (Bearer) or a guest's (X-Cart-Token header)")
-
-CART_SECURITY = [{"bearerAuth": []}, {}]
-
-
-class CartHeaders(Schema):
-    cart_token = fields.String(data_key="X-Cart-Token", metadata={
-        "description": "A guest's cart token (from POST /api/v1/cart); ignored when a Bearer token is sent"})
 
 
 class CartIn(Schema):
@@ -115,20 +106,6 @@ def cart_body(cart_review: CartReview, token: str | None = None) -> dict:
         "has_problems": cart_review.has_problems,
         "updated_at": cart_review.cart.updated_at if cart_review.cart else None,
     }
-
-
-def api_cart_owner(headers: dict) -> CartOwner | None:
-    """The Bearer user's cart, else the guest cart named by X-Cart-Token, else none. A Bearer token that
-    is sent but not valid is an error, rather than a silent switch to a guest cart."""
-    user = current_api_user()
-    if user is not None:
-        return CartOwner.for_user(user.id)
-    if request.headers.get("Authorization"):
-        error = Unauthorized(_("Cần đăng nhập: gửi Authorization: Bearer <token>."))
-        error.data = {"message": error.description, "headers": {"WWW-Authenticate": "Bearer"}}
-        raise error
-    token = headers.get("cart_token")
-    return CartOwner.for_guest(token) if token else None
 
 
 def _review(owner: CartOwner | None, token: str | None = None) -> dict:

@@ -1,30 +1,14 @@
 """The cart page: works for guests (a token in the browser session) and for signed-in buyers."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..errors import DomainError
 from ..extensions import db
 from . import services
-from .services import CartOwner
+from .owner import current_owner, current_review
 
 bp = Blueprint("cart", __name__)
-
-
-def current_owner(create: bool = False) -> CartOwner | None:
-    """Whose cart this browser shows; a guest gets a token the first time they add something."""
-    if current_user.is_authenticated:
-        return CartOwner.for_user(current_user.id)
-    token = session.get(services.SESSION_KEY)
-    if token is None and create:
-        token = session[services.SESSION_KEY] = services.new_guest_token()
-    return CartOwner.for_guest(token) if token else None
-
-
-def current_review() -> services.CartReview:
-    owner = current_owner()
-    return services.review(services.find_cart(owner) if owner else None)
 
 
 def cart_count() -> int:

@@ -5,7 +5,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
+from ..api.schemas import OcopOut, PageArgs, ShopRef, UtcDateTime, page_body, page_schema
 from ..errors import DomainError
 from ..extensions import db
 from ..media.services import read_upload
@@ -72,18 +72,6 @@ class PhotoOut(Schema):
     width = fields.Integer()
     height = fields.Integer()
     urls = fields.Dict(keys=fields.String(), values=fields.String())
-
-
-class ShopRef(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
-
-
-class OcopOut(Schema):
-    stars = fields.Integer(metadata={"description": "3, 4 or 5"})
-    certificate_number = fields.String(metadata={"description": "The recognition decision's number"})
-    expires_on = fields.Date()
 
 
 class ProductOut(Schema):

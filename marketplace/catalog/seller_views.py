@@ -8,6 +8,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import attach_error
 from ..orders.services import count_waiting_for_seller
+from ..permissions import require_role, role_in
 from ..shops import services as shop_services
 from ..web import form_status, uploaded_files
 from . import services
@@ -31,7 +32,7 @@ def dashboard():
     shop = next((s for s in shops if s.slug == chosen), shops[0])
     products = services.list_shop_products(shop, current_user)
     return render_template("seller/dashboard.html", shops=shops, shop=shop, products=products,
-                           role=shop_services.role_in(current_user, shop), stock_form=StockForm(),
+                           role=role_in(current_user, shop), stock_form=StockForm(),
                            waiting=count_waiting_for_seller(shop.id))
 
 
@@ -53,7 +54,7 @@ def _product_form(product=None) -> ProductForm:
 @bp.route("/shops/<slug>/products/new", methods=["GET", "POST"])
 def new_product(slug: str):
     shop = shop_services.get_shop(slug)
-    shop_services.require_role(current_user, shop)
+    require_role(current_user, shop)
     form = _product_form()
     if form.validate_on_submit():
         try:

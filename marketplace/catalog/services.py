@@ -5,12 +5,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
-from ..errors import DomainError, NotFound
+from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
+from ..gs1 import BadGtin, gtin14
 from ..media.services import save_image
+from ..permissions import require_role
 from ..shops.models import Shop
-from ..shops.services import require_role, unique_slug
-from ..traceability.services import clean_gtin
+from ..shops.services import unique_slug
 from ..utils import clean_text, parse_id, utcnow
 from .models import MAX_PHOTOS, Category, Product, ProductPhoto, Variant
 from .units import normalize_unit
@@ -120,6 +121,26 @@ def get_product_for_edit(product_id, actor: User) -> Product:
 
 
 # --- writing ------------------------------------------------------------------------
+
+def clean_gtin(value, product: Product | None = None) -> str | None:
+    """A product's GTIN as stored (14 digits), None when left empty; unique across products."""
+    text = clean_text(value if isinstance(value, str) or value is None else str(value))
+    if not text:
+        return None
+    try:
+        gtin = gtin14(text)
+    except BadGtin as error:
+        if error.reason == "check_digit":
+            raise DomainError(_("Mã GTIN sai số kiểm tra (chữ số cuối). Hãy chép lại đúng dãy số dưới mã vạch."),
+                              "gtin") from None
+        raise DomainError(_("Mã GTIN gồm 8, 12, 13 hoặc 14 chữ số (dãy số dưới mã vạch)."), "gtin") from None
+    query = select(Product.id).where(Product.gtin == gtin)
+    if product is not None and product.id is not None:
+        query = query.where(Product.id != product.id)
+    if db.session.scalar(query) is not None:
+        raise Conflict(_("Mã GTIN %(gtin)s đã dùng cho một sản phẩm khác.", gtin=gtin), "gtin")
+    return gtin
+
 
 def _clean_title(value) -> str:
     title = clean_text(value)

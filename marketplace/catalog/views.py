@@ -3,8 +3,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..permissions import role_in
 from ..shops.locations import provinces, short_name
-from ..shops.services import list_public_shops, role_in
+from ..shops.services import list_public_shops
 from ..traceability.services import recent_batches
 from ..web import page_arg
 from . import services

@@ -15,11 +15,12 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
-from ..api.auth import BEARER, admin_token_required, current_api_user, token_required
+from ..api.auth import BEARER, current_api_user, token_required
 from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
 from ..catalog.services import get_product_for_edit
 from ..errors import NotFound
 from ..media.services import read_upload
+from ..permissions import admin_token_required
 from . import certificates, services
 from .models import GROUPS, LEVELS, STATUSES, OcopClaim
 

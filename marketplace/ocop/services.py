@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import selectinload
 
-from ..admin.services import record_decision, require_admin
+from ..audit.services import record_decision
 from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
-from ..orders.services import notify_shop
+from ..permissions import require_admin, require_role, role_in
 from ..search.sync import queue_products
-from ..shops.services import require_role, role_in
+from ..shops.services import notify_shop
 from ..side_effects import after_commit
 from ..utils import clean_text, utcnow, vietnam_today
 from .certificates import check_certificate, store

@@ -5,10 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..admin.views import admin_required
 from ..catalog.services import get_product_for_edit
 from ..errors import DomainError
 from ..forms import attach_error
+from ..permissions import admin_required
 from ..web import form_status, page_arg
 from . import certificates, services
 from .forms import ClaimForm, DecideForm, RejectForm

@@ -3,10 +3,11 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, admin_token_required, current_api_user, token_required
+from ..api.auth import BEARER, current_api_user, token_required
 from ..api.schemas import PageArgs, UtcDateTime, page_body
-from ..cart.api import CART_SECURITY, CartHeaders, api_cart_owner
+from ..cart.owner import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
+from ..permissions import admin_token_required
 from ..utils import MAX_DB_ID
 from . import services
 from .limits import order_lookup_limit

@@ -3,8 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from ..forms import max_length
-from ..shops.forms import _code
+from ..forms import int_or_none, max_length
 from ..shops.locations import provinces, short_name, wards
 
 
@@ -14,8 +13,8 @@ class CheckoutForm(FlaskForm):
     recipient = StringField(_l("Người nhận"), validators=[max_length(100)], render_kw={"autocomplete": "name"})
     phone = StringField(_l("Số điện thoại"), validators=[max_length(30)],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
-    province_code = SelectField(_l("Tỉnh/Thành phố"), coerce=_code, validate_choice=False)
-    ward_code = SelectField(_l("Phường/Xã"), coerce=_code, validate_choice=False)
+    province_code = SelectField(_l("Tỉnh/Thành phố"), coerce=int_or_none, validate_choice=False)
+    ward_code = SelectField(_l("Phường/Xã"), coerce=int_or_none, validate_choice=False)
     street = StringField(_l("Số nhà, đường, ấp"), validators=[max_length(255)],
                          render_kw={"autocomplete": "street-address"})
     note = TextAreaField(_l("Lời nhắn cho người bán"), validators=[Optional(), max_length(1000)],

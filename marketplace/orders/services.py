@@ -37,20 +37,15 @@ Functions for pages (they flush; the request commits once):
     apply_provider_refund(checkout, payment) -> (cancelled, kept)   the provider gave the money back itself
     due_unpaid_order_ids(now), expire_order(order_id, now) -> bool     used by `flask orders expire`
     status_label(status) -> str       the Vietnamese (or English) name of a status
-    notifications_for(user, unread_only=False, limit=20), unread_notification_count(user),
-    mark_notifications_read(user)     the seller's bell
 
 After the commit, each shop's members with an e-mail address get a "new order" mail; every member
-gets an in-app Notification in the same transaction as the order.
+gets an in-app notice (shops.services.notify_shop) in the same transaction as the order.
 """
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -66,11 +61,11 @@ from ..extensions import db
 from ..payments import METHODS, PaymentMethod, enabled_methods, get_method
 from ..payments.bank_transfer import BankTransfer
 from ..payments.refunds import record_provider_refund, refund_order
+from ..permissions import require_role
 from ..search.sync import queue_products
 from ..shops.locations import check_location
 from ..shops.models import ShopMember
-from ..shops.services import require_role
-from ..side_effects import after_commit, send_mail
+from ..shops.services import notify_shop
 from ..utils import clean_text, format_vnd, parse_id, utcnow
 from .models import (
     AWAITING_PAYMENT,
@@ -87,7 +82,6 @@ from .models import (
     STATUSES,
     UNPAID,
     Checkout,
-    Notification,
     Order,
     OrderEvent,
     OrderLine,
@@ -276,38 +270,6 @@ def payment_summary(checkout: Checkout) -> dict:
     """How the checkout is to be paid: the method's own instructions (a QR per order for a transfer)."""
     return {"method": checkout.payment_method, "amount_vnd": checkout.amount_vnd, "due_at": checkout.payment_due_at,
             **METHODS[checkout.payment_method].instructions(checkout)}
-
-
-def notify_shop(shop_id: int, kind: str, message: Callable[[], str], *, order_id: int | None = None,
-                mail_subject: Callable[[], str] | None = None, mail_body: Callable[[], str] | None = None) -> int:
-    """An in-app notice to every member of a shop (the header's bell) and, when `mail_subject` is given, an
-    e-mail to those with an address, sent after the commit. The texts are callables so that they are written
-    in Vietnamese, the sellers' language, whatever language the request that caused them asked for.
-    Returns how many members were told."""
-    members = db.session.scalars(
-        select(ShopMember).where(ShopMember.shop_id == shop_id).options(selectinload(ShopMember.user))).all()
-    return _notify([member.user for member in members], kind, message, order_id, mail_subject, mail_body)
-
-
-def notify_admins(kind: str, message: Callable[[], str], *, order_id: int | None = None,
-                  mail_subject: Callable[[], str] | None = None) -> int:
-    """The same, to every active admin: what the province's operators must sort out themselves (money a
-    provider moved that the orders cannot simply follow)."""
-    admins = db.session.scalars(select(User).where(User.is_admin.is_(True), User.active.is_(True))).all()
-    return _notify(list(admins), kind, message, order_id, mail_subject, None)
-
-
-def _notify(users: list[User], kind: str, message: Callable[[], str], order_id: int | None,
-            mail_subject: Callable[[], str] | None, mail_body: Callable[[], str] | None) -> int:
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = message()[:300]
-        letter = (mail_subject(), mail_body() if mail_body else text) if mail_subject else None
-    for user in users:
-        db.session.add(Notification(user_id=user.id, order_id=order_id, kind=kind, message=text))
-    recipients = sorted({user.email for user in users if user.email})
-    if letter and recipients:
-        after_commit(send_mail, letter[0], recipients, letter[1])
-    return len(users)
 
 
 def _announce_new_order(order: Order) -> None:
@@ -643,24 +605,3 @@ def expire_order(order_id: int, now: datetime | None = None) -> bool:
         return False
     reason = _("Quá hạn thanh toán.")
     return _move(order, CANCELLED, role=SYSTEM, actor=None, note=reason, cancel_reason=reason)
-
-
-# --- in-app notifications ---------------------------------------------------------------
-
-def notifications_for(user: User, *, unread_only: bool = False, limit: int = 20) -> list[Notification]:
-    query = select(Notification).where(Notification.user_id == user.id)
-    if unread_only:
-        query = query.where(Notification.read_at.is_(None))
-    return list(db.session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
-                                   .limit(limit)))
-
-
-def unread_notification_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
-
-
-def mark_notifications_read(user: User) -> None:
-    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-                       .values(read_at=utcnow()).execution_options(synchronize_session=False))
-    db.session.flush()

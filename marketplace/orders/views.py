@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.services import display_phone
-from ..cart.views import current_owner, current_review
+from ..cart.owner import current_owner, current_review
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..forms import attach_error
+from ..notifications import services as notifications
 from ..payments import enabled_methods
 from ..payments.bank_transfer import BankTransfer, transfer_for, transfer_qr_png
 from ..web import form_status, page_arg
@@ -142,7 +143,7 @@ def unread_count() -> int:
     if not current_user.is_authenticated:
         return 0
     with db.session.no_autoflush:
-        return services.unread_notification_count(current_user)
+        return notifications.unread_notification_count(current_user)
 
 
 @bp.get("/seller/orders")
@@ -152,8 +153,8 @@ def inbox():
     if status not in (None, *STATUSES):
         status = None
     orders, total, counts = services.seller_orders(current_user, status=status, page=page_arg(), per_page=PER_PAGE)
-    news = services.notifications_for(current_user, unread_only=True, limit=10)
-    services.mark_notifications_read(current_user)  # seen: the bell goes quiet
+    news = notifications.notifications_for(current_user, unread_only=True, limit=10)
+    notifications.mark_notifications_read(current_user)  # seen: the bell goes quiet
     return render_template("orders/inbox.html", orders=orders, total=total, counts=counts, status=status,
                            page=page_arg(), per_page=PER_PAGE, statuses=STATUSES, news=news)
 

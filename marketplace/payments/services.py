@@ -20,9 +20,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.services import notify_admins
 from ..extensions import db
 from ..orders.models import PAYMENT_RECEIVED
-from ..orders.services import apply_provider_refund, notify_admins, notify_shop, record_payment
+from ..orders.services import apply_provider_refund, record_payment
+from ..shops.services import notify_shop
 from ..utils import format_vnd, parse_id
 from .base import Callback
 from .models import MOVES_FROM, REFUNDED, SUCCEEDED, Payment, PaymentEvent

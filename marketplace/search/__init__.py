@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
@@ -32,10 +32,6 @@ def init_search(app: Flask) -> None:
         event.listen(Session, "after_commit", sync.after_commit)
         event.listen(Session, "after_rollback", sync.after_rollback)
         _listening = True
-
-
-def get_backend() -> SearchBackend:
-    return current_app.extensions["search"]
 
 
 @search_cli.command("rebuild")

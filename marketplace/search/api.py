@@ -4,7 +4,7 @@ from flask import jsonify
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..catalog.api import ShopRef
+from ..api.schemas import ShopRef
 from ..ocop.services import current_ratings
 from . import services
 from .backend import SORTS

@@ -9,6 +9,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 
 
@@ -65,3 +67,8 @@ class SearchBackend(ABC):
     @abstractmethod
     def lock(self):
         """A context manager that yields True when this process may write now, False when another does."""
+
+
+def get_backend() -> SearchBackend:
+    """The backend init_search set up for this app."""
+    return current_app.extensions["search"]

@@ -10,8 +10,7 @@ from ..catalog.models import Category, Product, ProductPhoto
 from ..errors import DomainError
 from ..extensions import db
 from ..shops.locations import province_by_code, short_name
-from . import get_backend
-from .backend import SORTS, Hit, SearchQuery
+from .backend import SORTS, Hit, SearchQuery, get_backend
 from .documents import is_searchable
 from .sync import ensure_index
 

@@ -17,6 +17,7 @@ from ..catalog.models import Product, Variant
 from ..extensions import db
 from ..shops.models import Shop
 from ..utils import utcnow
+from .backend import get_backend
 from .documents import all_documents, documents_for
 from .models import SearchOutbox
 
@@ -77,7 +78,6 @@ def _pending(session: Session) -> bool:
 
 def drain() -> int:
     """Apply every queued change; returns how many queue rows this process handled."""
-    from . import get_backend
     from .whoosh_backend import IndexMissing
 
     backend = get_backend()
@@ -107,7 +107,6 @@ def drain() -> int:
 
 def rebuild() -> int:
     """Index every searchable product afresh; waits for the current writer to finish."""
-    from . import get_backend
 
     backend = get_backend()
     with backend.lock(blocking=True) as writer:
@@ -126,7 +125,6 @@ def rebuild() -> int:
 
 def ensure_index() -> None:
     """A missing or broken index is rebuilt, rather than turning search into errors."""
-    from . import get_backend
 
     backend = get_backend()
     if backend.is_healthy():

@@ -4,18 +4,11 @@ from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
-from ..forms import max_length
+from ..forms import int_or_none, max_length
 from .banks import bank_choices
 from .locations import provinces, short_name, wards
 
 REQUIRED = _l("Vui lòng điền mục này.")
-
-
-def _code(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class ShopForm(FlaskForm):
@@ -23,8 +16,8 @@ class ShopForm(FlaskForm):
                        render_kw={"placeholder": _l("Ví dụ: Tôm khô Đất Mũi")})
     description = TextAreaField(_l("Giới thiệu gian hàng"), validators=[Optional(), max_length(5000)],
                                 render_kw={"rows": 4})
-    province_code = SelectField(_l("Tỉnh/Thành phố"), coerce=_code, validate_choice=False)
-    ward_code = SelectField(_l("Phường/Xã"), coerce=_code, validate_choice=False)
+    province_code = SelectField(_l("Tỉnh/Thành phố"), coerce=int_or_none, validate_choice=False)
+    ward_code = SelectField(_l("Phường/Xã"), coerce=int_or_none, validate_choice=False)
     address = StringField(_l("Số nhà, đường, ấp"), validators=[DataRequired(REQUIRED), max_length(255)])
     phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), max_length(30)],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})

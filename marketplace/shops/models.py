@@ -8,9 +8,6 @@ from ..extensions import db
 from ..utils import utcnow
 from .locations import province_by_code, short_name, ward_by_code
 
-OWNER = "owner"
-MANAGER = "manager"
-
 
 class Shop(db.Model):
     """A storefront (gian hàng) of a farmer, household business or cooperative."""

@@ -1,41 +1,28 @@
 """Opening and running a shop; who may do what in it."""
 
 import re
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.services import find_by_login, normalize_phone
-from ..errors import Conflict, DomainError, NotFound, PermissionDenied
+from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
+from ..notifications.services import notify
+from ..permissions import MANAGER, OWNER, require_role, role_in
 from ..utils import clean_text, fold, parse_id, slugify
 from .banks import BANKS
 from .locations import check_location
-from .models import MANAGER, OWNER, Shop, ShopMember  # noqa: F401  (OWNER is used by views)
+from .models import Shop, ShopMember
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROFILE_FIELDS = ("name", "description", "province_code", "ward_code", "address", "phone", "zalo", "slug",
                   "shipping_fee_vnd", "free_shipping_from_vnd")
 MAX_SHIPPING_FEE_VND = 5_000_000
 MAX_FREE_SHIPPING_FROM_VND = 1_000_000_000
-
-
-def role_in(user: User | None, shop: Shop) -> str | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    for member in shop.members:
-        if member.user_id == user.id:
-            return member.role
-    return None
-
-
-def require_role(user: User | None, shop: Shop, *roles: str) -> str:
-    """Managers may run products and orders; only the owner touches bank details and members."""
-    role = role_in(user, shop)
-    if role is None or role not in (roles or (OWNER, MANAGER)):
-        raise PermissionDenied(_("Bạn không có quyền làm việc này với gian hàng %(name)s.", name=shop.name))
-    return role
 
 
 def shops_of(user: User) -> list[Shop]:
@@ -224,6 +211,16 @@ def remove_member(shop: Shop, actor: User, member_id: int) -> None:
         raise DomainError(_("Không thể xoá chủ gian hàng."))
     db.session.delete(member)
     db.session.flush()
+
+
+def notify_shop(shop_id: int, kind: str, message: Callable[[], str], *, order_id: int | None = None,
+                mail_subject: Callable[[], str] | None = None, mail_body: Callable[[], str] | None = None) -> int:
+    """A notice to every member of a shop, and a mail to those with an address when `mail_subject` is given
+    (notifications.services.notify). Returns how many members were told."""
+    members = db.session.scalars(
+        select(ShopMember).where(ShopMember.shop_id == shop_id).options(selectinload(ShopMember.user))).all()
+    return notify([member.user for member in members], kind, message, order_id=order_id,
+                  mail_subject=mail_subject, mail_body=mail_body)
 
 
 def list_public_shops(province_code: int | None = None, page: int = 1, per_page: int = 24) -> tuple[list[Shop], int]:

@@ -5,9 +5,8 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
+from ..api.schemas import OcopOut, PageArgs, UtcDateTime, page_body, page_schema
 from ..catalog import services as catalog_services
-from ..catalog.api import OcopOut
 from ..errors import DomainError
 from ..media.services import read_upload
 from ..ocop.services import current_rating

@@ -16,18 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from ..forms import max_length
+from ..forms import int_or_none, max_length
 from ..shops.locations import provinces, short_name, wards
 
 CERTIFICATION_ROWS = 2
 STEP_ROWS = 4
-
-
-def _code(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class VnDateField(DateField):
@@ -85,8 +78,8 @@ class BatchForm(FlaskForm):
                             render_kw={"placeholder": _l("Ví dụ: Ao tôm sinh thái ông Tám")})
     growing_area_code = StringField(_l("Mã số vùng trồng / vùng nuôi"), validators=[Optional(), max_length(40)])
     packing_house_code = StringField(_l("Mã số cơ sở đóng gói"), validators=[Optional(), max_length(40)])
-    province_code = SelectField(_l("Tỉnh/Thành phố"), coerce=_code, validate_choice=False)
-    ward_code = SelectField(_l("Phường/Xã"), coerce=_code, validate_choice=False)
+    province_code = SelectField(_l("Tỉnh/Thành phố"), coerce=int_or_none, validate_choice=False)
+    ward_code = SelectField(_l("Phường/Xã"), coerce=int_or_none, validate_choice=False)
     certifications = FieldList(FormField(CertificationRow), min_entries=CERTIFICATION_ROWS)
     steps = FieldList(FormField(StepRow), min_entries=STEP_ROWS)
 
@@ -126,7 +119,7 @@ class BatchForm(FlaskForm):
                 continue
             photos = uploads(row.form.photo)
             steps.append({
-                "id": _code(row.form.id.data),  # not str.isdigit(): "²" is a digit to it, and int() refuses it
+                "id": int_or_none(row.form.id.data),  # not str.isdigit(): "²" is a digit to it, and int() refuses it
                 "label": row.form.label.data, "date_from": row.form.date_from.data,
                 "date_to": row.form.date_to.data, "when_text": row.form.when_text.data, "note": row.form.note.data,
                 "photo": photos[0] if photos else None, "remove_photo": row.form.remove_photo.data,

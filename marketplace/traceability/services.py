@@ -30,12 +30,12 @@ from ..accounts.models import User
 from ..catalog.models import Product
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
+from ..gs1 import BadGtin, gtin14
 from ..media.services import save_image
 from ..ocop.services import current_rating
+from ..permissions import require_role, role_in
 from ..shops.locations import check_location, province_by_code
-from ..shops.services import require_role, role_in
 from ..utils import clean_text, utcnow, vietnam_today
-from .gs1 import BadGtin, gtin14
 from .models import CERTIFICATION_KINDS, Batch, BatchStep, Certification
 
 PUBLIC_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud or typed from a label
@@ -50,28 +50,6 @@ MAX_LABEL_COPIES = 120
 def certification_label(kind: str, name: str = "") -> str:
     labels = {"vietgap": "VietGAP", "globalgap": "GlobalGAP", "organic": _("Hữu cơ")}
     return labels.get(kind) or name or _("Chứng nhận khác")
-
-
-# --- GTIN (used by the catalogue) ------------------------------------------------------
-
-def clean_gtin(value, product: Product | None = None) -> str | None:
-    """A product's GTIN as stored (14 digits), None when left empty; unique across products."""
-    text = clean_text(value if isinstance(value, str) or value is None else str(value))
-    if not text:
-        return None
-    try:
-        gtin = gtin14(text)
-    except BadGtin as error:
-        if error.reason == "check_digit":
-            raise DomainError(_("Mã GTIN sai số kiểm tra (chữ số cuối). Hãy chép lại đúng dãy số dưới mã vạch."),
-                              "gtin") from None
-        raise DomainError(_("Mã GTIN gồm 8, 12, 13 hoặc 14 chữ số (dãy số dưới mã vạch)."), "gtin") from None
-    query = select(Product.id).where(Product.gtin == gtin)
-    if product is not None and product.id is not None:
-        query = query.where(Product.id != product.id)
-    if db.session.scalar(query) is not None:
-        raise Conflict(_("Mã GTIN %(gtin)s đã dùng cho một sản phẩm khác.", gtin=gtin), "gtin")
-    return gtin
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -431,7 +409,7 @@ def step_when(step: BatchStep) -> str:
 
 def ai17_mismatch(batch: Batch, ai17: str | None) -> str | None:
     """The expiry a GS1 link's `?17=` printed, when it is not the batch's (or is not a date at all)."""
-    from .gs1 import expiry_from_ai17
+    from ..gs1 import expiry_from_ai17
 
     if ai17 is None:
         return None

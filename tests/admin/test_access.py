@@ -4,7 +4,7 @@ and neither changes anything, whatever they send."""
 import pytest
 from sqlalchemy import select
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from marketplace.extensions import db
 from tests.conftest import login
 
@@ -53,7 +53,7 @@ def state(app) -> tuple:
     """Everything an admin route could change."""
     from marketplace.accounts.models import User
     from marketplace.catalog.models import Category, Product
-    from marketplace.orders.models import Notification
+    from marketplace.notifications.models import Notification
     from marketplace.shops.models import Shop
 
     with app.app_context():

@@ -3,7 +3,7 @@ the same effects as the pages."""
 
 import pytest
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from marketplace.shops.models import Shop
 from tests.conftest import token_for
 from tests.shopping import assert_problem, count

@@ -4,7 +4,7 @@ a category in use is never deleted."""
 import pytest
 from sqlalchemy import select
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Category
 from marketplace.extensions import db
 from tests.shopping import count

@@ -1,7 +1,7 @@
 """Every new form (OCOP claim and queue, batches, moderation) refuses a post without
 its CSRF token when CSRF is on, as in a deployment, and changes nothing."""
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from marketplace.ocop.models import OcopClaim
 from marketplace.traceability.models import Batch
 from tests.accounts.test_security import csrf_app, csrf_token_from  # noqa: F401  (fixture)

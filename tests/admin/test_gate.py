@@ -1,6 +1,6 @@
 """Admin pages answer admins only; the audit log lists decisions newest first."""
 
-from marketplace.admin import services
+from marketplace.audit import services
 from marketplace.extensions import db
 from tests.conftest import login
 from tests.shopping import make_admin

@@ -1,6 +1,6 @@
 """Admin input that once ended in a 500 (on PostgreSQL, or on both databases)."""
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from tests.conftest import token_for
 from tests.shopping import count
 

@@ -2,10 +2,10 @@
 
 from sqlalchemy import select
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Product
 from marketplace.extensions import db
-from marketplace.orders.models import Notification
+from marketplace.notifications.models import Notification
 from marketplace.shops.models import Shop
 from tests.conftest import login, token_for
 from tests.shopping import ADDRESS, assert_problem, count, set_product_status

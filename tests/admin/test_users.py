@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from marketplace.accounts.models import ApiToken, User
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from marketplace.extensions import db
 from tests.conftest import login, token_for
 from tests.shopping import count

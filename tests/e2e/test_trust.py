@@ -46,7 +46,7 @@ def wait_until_loaded(image) -> None:
 
 def test_an_ocop_badge_shows_only_after_an_admin_checked_the_certificate(
         app, live_server, browser, phone_page, factory, shrimp_shop, tmp_path):
-    from marketplace.admin.models import AuditEntry
+    from marketplace.audit.models import AuditEntry
     from marketplace.ocop.services import proposed_expiry
     from marketplace.utils import vietnam_today
 

@@ -3,10 +3,10 @@ nothing (no row, no file, no audit entry)."""
 
 import pytest
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
+from marketplace.notifications.models import Notification
 from marketplace.ocop.models import OcopClaim
 from marketplace.ocop.services import proposed_expiry
-from marketplace.orders.models import Notification
 from tests.conftest import token_for
 from tests.shopping import assert_problem, count
 

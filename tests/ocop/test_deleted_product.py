@@ -1,6 +1,6 @@
 """A claim whose product the shop deleted leaves the admins' queue and cannot be approved."""
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from tests.conftest import login
 from tests.shopping import count
 

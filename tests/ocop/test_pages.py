@@ -2,7 +2,7 @@
 
 import io
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from marketplace.ocop.models import OcopClaim
 from tests.conftest import jpeg_bytes, login, png_bytes, token_for
 from tests.shopping import count

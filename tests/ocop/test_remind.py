@@ -5,8 +5,8 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from marketplace.extensions import db
+from marketplace.notifications.models import Notification
 from marketplace.ocop.models import OcopClaim
-from marketplace.orders.models import Notification
 from marketplace.utils import vietnam_today
 from tests.shopping import count
 

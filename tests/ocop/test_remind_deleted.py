@@ -8,8 +8,8 @@ from marketplace.accounts.models import User
 from marketplace.catalog.models import Product
 from marketplace.catalog.services import delete_product
 from marketplace.extensions import db
+from marketplace.notifications.models import Notification
 from marketplace.ocop.models import OcopClaim
-from marketplace.orders.models import Notification
 from marketplace.utils import vietnam_today
 from tests.shopping import count
 

@@ -1,6 +1,6 @@
 """The admin approves the claim they looked at, not one the shop changed since."""
 
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from tests.conftest import login
 from tests.shopping import count
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import delete
 
 from marketplace.accounts.models import User
-from marketplace.admin.models import AuditEntry
+from marketplace.audit.models import AuditEntry
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.ocop import services

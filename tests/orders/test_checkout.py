@@ -4,7 +4,8 @@ refusal is a clear problem+json and leaves stock, orders and the cart as they we
 import pytest
 
 from marketplace.extensions import mail
-from marketplace.orders.models import Checkout, Notification, Order, OrderLine
+from marketplace.notifications.models import Notification
+from marketplace.orders.models import Checkout, Order, OrderLine
 from marketplace.shops.locations import wards
 from tests.conftest import token_for
 from tests.shopping import ADDRESS, assert_problem, count, set_product_status, set_variant, stock_of
@@ -236,7 +237,7 @@ def test_the_sellers_mail_goes_after_the_commit_and_never_for_a_rollback(app, ma
 def test_each_member_of_the_shop_sees_the_new_order_in_the_app(app, client, factory, market):
     from marketplace.accounts.models import User
     from marketplace.extensions import db
-    from marketplace.orders.services import mark_notifications_read, notifications_for
+    from marketplace.notifications.services import mark_notifications_read, notifications_for
     from marketplace.shops.models import Shop
     from marketplace.shops.services import add_manager
 

@@ -1,7 +1,8 @@
 """GS1 identifiers on a label: the GTIN of a product and the expiry date of a lot (AI 17).
 
 python-stdnum does the arithmetic (check digit, YYMMDD with day 00 meaning the month's last
-day); this module only says what the marketplace accepts and how it stores it.
+day); this module only says what the marketplace accepts and how it stores it. Shared by the
+catalogue (a product's GTIN) and traceability (GS1 Digital Link paths, label expiry).
 """
 
 from datetime import date

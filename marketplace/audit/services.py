@@ -1,18 +1,17 @@
-"""Rules shared by every admin decision: only admins decide, and every decision is logged."""
+"""Writing an admin's decision to the log, and reading the log back in words."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..accounts.models import User
-from ..errors import PermissionDenied
 from ..extensions import db
 from .models import AuditEntry
 
-
-def require_admin(user: User | None) -> User:
-    if user is None or not getattr(user, "is_admin", False):
-        raise PermissionDenied(_("Chỉ quản trị viên được làm việc này."))
-    return user
+if TYPE_CHECKING:
+    from ..accounts.models import User
 
 
 def record_decision(actor: User, action: str, subject_type: str, subject_id: int, *,
