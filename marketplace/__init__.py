@@ -98,8 +98,9 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_limiter(app: Flask) -> None:
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+unix://")):
-        # A Redis that stops answering without refusing (a dropped network, a stuck server) would hold every
-        # limited request for the TCP timeout, minutes; after a second the limiter falls back to memory.
+        # A Redis that stops answering without refusing (a dropped network, a stuck server) holds a limited
+        # request until the socket times out, each time the limiter asks it again: with redis-py's 5 s that
+        # is half a worker's time, with 1 s an eighth (benchmarks/results.md).
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     limiter.init_app(app)
     # Flask-Limiter says once per outage that it falls back to memory, on a logger with only a NullHandler:
