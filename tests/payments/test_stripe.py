@@ -291,7 +291,7 @@ def refunded(event_id: str, placed: dict, amount_refunded: int, **obj) -> bytes:
 
 def notices(app, user_id: int) -> list[str]:
     from marketplace.extensions import db
-    from marketplace.orders.models import Notification
+    from marketplace.notifications.models import Notification
 
     with app.app_context():
         return list(db.session.scalars(db.select(Notification.message).where(
