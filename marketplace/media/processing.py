@@ -33,6 +33,11 @@ BAND_ROWS = 256
 # image, about 16 bytes a pixel against 4 for PNG. A WebP gets a quarter of MAX_IMAGE_PIXELS, so that it
 # costs no more memory than the largest PNG; phones do not save their photos as WebP, the web does, smaller.
 WEBP_COST = 4
+# A JPEG decodes at 1/2, 1/4 or 1/8 scale (draft), so the full-resolution modes of 48 and 50 Mpx phone cameras
+# can come in: measured, a 48 Mpx baseline JPEG costs about 40 MB and a progressive one (libjpeg keeps its
+# coefficients whole) about 150 MB, no more than a 24 Mpx HEIC. A farmer who left the camera in that mode is
+# not turned away.
+JPEG_ALLOWANCE = 2
 
 
 class ImageRejected(DomainError):
@@ -95,7 +100,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise _too_many_pixels(max_pixels) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRejected(_("Tệp này không phải ảnh JPEG, PNG, WebP hoặc HEIC."), "file") from None
-    limit = max_pixels // WEBP_COST if image.format == "WEBP" else max_pixels
+    limit = {"WEBP": max_pixels // WEBP_COST, "JPEG": max_pixels * JPEG_ALLOWANCE}.get(image.format, max_pixels)
     width, height = image.size
     if width < 1 or height < 1 or width * height > limit:
         raise _too_many_pixels(limit)

@@ -207,6 +207,23 @@ def test_the_largest_photos_phones_take_by_default_are_accepted(app, client, sel
     assert table_count(app, ImageRow) == 2
 
 
+def test_a_phone_s_full_resolution_jpeg_is_accepted_but_not_a_png_of_that_size(app, client, seller):
+    """A 48 Mpx camera left in its full-resolution mode (8064x6048): as a JPEG, which decodes at a quarter
+    of its scale, it is stored; the same pixels as a PNG, which decodes whole, are refused with the message."""
+    user, shop, product, headers = seller
+    picture = Image.linear_gradient("L").resize((8064, 6048)).convert("RGB")
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    picture.save(jpeg, "JPEG", quality=80)
+    picture.save(png, "PNG")
+
+    stored = upload(client, headers, product.id, jpeg.getvalue(), "ca.jpg")
+    assert stored.status_code == 201, stored.json
+    assert Image.open(io.BytesIO(client.get(stored.json["urls"]["1600"]).data)).size == (1600, 1200)
+    refused = upload(client, headers, product.id, png.getvalue(), "ca.png")
+    assert refused.status_code == 422 and "megapixel" in refused.json["detail"]
+    assert table_count(app, ImageRow) == 1
+
+
 def test_a_large_palette_png_with_transparency_is_shrunk_band_by_band_without_losing_anything(app, client, seller):
     """3400x2600 in palette mode with a transparent colour: reduced by two, a band of rows at a time. The
     stripes must land where they were, through the band boundaries, and transparency must survive."""
