@@ -46,8 +46,9 @@ class Config:
     # sensors, which bin pixels unless told otherwise (4080x3060), and 24 Mpx, the largest default
     # (iPhone 15 Pro and later, 5712x4284). Their 48/50/200 Mpx modes are chosen by hand, make files
     # of 10-60 MB, and show nothing more at the 1600 px we store; a JPEG, which decodes at reduced scale,
-    # may have twice the limit, so a 48/50 Mpx full-resolution shot still comes in (media/processing.py). The limit is read from the header,
-    # before decoding, and it is also what bounds a worker's memory: PNG and HEIC decode whole, at up
+    # may have twice the limit, so a 48/50 Mpx full-resolution shot still comes in (media/processing.py).
+    # The limit is read from the header, before decoding, and it is also what bounds a worker's memory:
+    # PNG and HEIC decode whole, at up
     # to 4 and 7 bytes a pixel (about 125 and 175 MB here); WebP, at 16, gets a quarter of it.
     # See benchmarks/results.md.
     MAX_IMAGE_PIXELS = _int("MAX_IMAGE_PIXELS", 25_000_000)

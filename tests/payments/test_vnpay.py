@@ -167,8 +167,8 @@ def test_money_arriving_after_the_order_expired_is_answered_as_no_longer_payable
     from datetime import timedelta
 
     from marketplace.extensions import db
-    from marketplace.orders.cli import run_expiry
     from marketplace.notifications.models import Notification
+    from marketplace.orders.cli import run_expiry
     from marketplace.utils import utcnow
 
     admin = factory.user(name="Quản trị tỉnh", phone="0912000933")
