@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from config import Config, config_from_env
 
 from . import extensions
+from .accounts.models import refuse_a_test_password_hash
 from .errors import DomainError
 from .extensions import PROBLEM_JSON, babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from .utils import MAX_DB_ID, format_vnd
@@ -44,6 +45,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         _use_installation_key(app)
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    refuse_a_test_password_hash(app)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -1,8 +1,11 @@
 from datetime import datetime
 
+from flask import Flask, current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from config import Config
 
 from ..extensions import db, login_manager
 from ..utils import utcnow
@@ -36,7 +39,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -44,6 +47,14 @@ class User(UserMixin, db.Model):
     @property
     def login_label(self) -> str:
         return self.phone or self.email or ""
+
+
+def refuse_a_test_password_hash(app: Flask) -> None:
+    """The cheap method of the test configuration must never hash a real user's password."""
+    method = app.config["PASSWORD_HASH_METHOD"]
+    if method != Config.PASSWORD_HASH_METHOD and not app.testing:
+        raise RuntimeError(f"PASSWORD_HASH_METHOD {method!r} is for tests only; "
+                           f"outside them passwords are hashed with {Config.PASSWORD_HASH_METHOD!r}")
 
 
 class ApiToken(db.Model):

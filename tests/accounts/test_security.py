@@ -14,10 +14,11 @@ import sys
 import textwrap
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from config import Config, ProductionConfig
+from config import Config, DevelopmentConfig, ProductionConfig, TestingConfig
 from marketplace.accounts.models import ApiToken, User
-from tests.conftest import PASSWORD, ROOT, make_test_app, table_count, token_for
+from tests.conftest import PASSWORD, ROOT, login, make_test_app, table_count, token_for
 
 SMALL_LIMIT = 4096
 
@@ -267,6 +268,51 @@ def test_an_unknown_app_env_is_refused(tmp_path):
 
 def test_base_config_has_no_built_in_secret():
     assert Config.SECRET_KEY == os.environ.get("SECRET_KEY")
+
+
+# --- password hashing: cheap in the tests, never elsewhere ------------------------------
+
+def test_the_test_password_hash_is_refused_outside_tests(tmp_path):
+    from marketplace import create_app
+
+    for base in (DevelopmentConfig, ProductionConfig):
+        config = type("CheapHash", (base,), {"SECRET_KEY": "s" * 64, "DATA_DIR": str(tmp_path),
+                                             "PASSWORD_HASH_METHOD": TestingConfig.PASSWORD_HASH_METHOD})
+        with pytest.raises(RuntimeError, match="PASSWORD_HASH_METHOD 'pbkdf2:sha256:1' is for tests only"):
+            create_app(config)
+
+
+def test_production_hashes_passwords_with_scrypt_at_full_cost(tmp_path):
+    result = _child({"APP_ENV": "production", "SECRET_KEY": "s" * 64}, """
+        from flask_migrate import upgrade
+        from wsgi import app
+        from marketplace.accounts.services import register_user
+
+        with app.app_context():
+            upgrade()
+            print(register_user(name="Lê Thị Hoa", phone="0912345678", email=None, password="matkhau123").password_hash)
+    """, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("scrypt:32768:8:1$")
+
+
+def test_a_password_hashed_at_full_cost_still_signs_in(app, client, factory):
+    """A stored hash names its method: an account hashed with scrypt (as in production) signs in under the
+    tests' cheap method, and a wrong password is still refused."""
+    from marketplace.extensions import db
+
+    user = factory.user()
+    with app.app_context():
+        stored = db.session.get(User, user.id)
+        assert stored.password_hash.startswith("pbkdf2:sha256:1$")
+        stored.password_hash = generate_password_hash(PASSWORD, Config.PASSWORD_HASH_METHOD)
+        db.session.commit()
+
+    wrong = client.post("/account/login", data={"login": user.login, "password": "sai-mat-khau"})
+    assert wrong.status_code == 422 and not signed_in(client)
+    login(client, user)
+    assert signed_in(client)
 
 
 PRODUCTION_PROBE = """
