@@ -193,3 +193,24 @@ def table_count(app, model) -> int:
 
 
 
+
+
+def queries_for(client, path: str, headers=None) -> int:
+    """How many SQL statements a GET of `path` runs (it must answer 200): for the fixed-queries tests."""
+    from sqlalchemy import event
+
+    from marketplace.extensions import db
+
+    statements = []
+
+    def listener(connection, cursor, statement, *args):
+        statements.append(statement)
+
+    with client.application.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path, headers=headers).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)

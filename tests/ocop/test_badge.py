@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from marketplace.extensions import db
 from marketplace.ocop.models import OcopClaim
+from tests.conftest import queries_for
 
 from .helpers import Seller
 
@@ -88,24 +89,10 @@ def test_an_expired_rating_hides_the_badge_everywhere_without_a_reindex(app, cli
 
 def test_cards_load_their_badges_in_one_query(app, client, factory):
     """A page of cards costs the same number of queries whatever the number of rated products."""
-    from sqlalchemy import event
-
     seller = Seller(app, client, factory)
     seller.approved_claim(stars="4")
 
-    def queries_for(path: str) -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(path).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
-    before = queries_for("/products")
+    before = queries_for(client, "/products")
     for n in range(4):
         product = factory.product(seller.owner, seller.shop, title=f"Mật ong rừng loại {n}")
         seller.claim(product_id=product.id, stars="3")
@@ -113,4 +100,4 @@ def test_cards_load_their_badges_in_one_query(app, client, factory):
         db.session.execute(update(OcopClaim).values(status="approved"))
         db.session.commit()
     assert client.get("/products").get_data(as_text=True).count("OCOP ★") == 5
-    assert queries_for("/products") == before
+    assert queries_for(client, "/products") == before

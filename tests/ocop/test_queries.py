@@ -1,24 +1,8 @@
 """The admins' queue (page and API) costs the same queries for 1 claim or 5."""
 
-from sqlalchemy import event
-
-from marketplace.extensions import db
-from tests.conftest import login, token_for
+from tests.conftest import login, queries_for, token_for
 
 from .helpers import Seller, claim_fields, with_file
-
-
-def _queries(app, client, path, headers=None) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path, headers=headers).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 def test_the_queue_loads_claims_with_their_product_shop_and_photo_in_fixed_queries(app, client, factory):
@@ -27,8 +11,8 @@ def test_the_queue_loads_claims_with_their_product_shop_and_photo_in_fixed_queri
     admin = app.test_client()
     login(admin, seller.admin)
     paths = ("/admin/ocop", "/admin/ocop?status=all")
-    before = {path: _queries(app, admin, path) for path in paths}
-    api_before = _queries(app, client, "/api/v1/admin/ocop-claims", seller.admin_headers)
+    before = {path: queries_for(admin, path) for path in paths}
+    api_before = queries_for(client, "/api/v1/admin/ocop-claims", seller.admin_headers)
     for n in range(4):
         owner = factory.user(name=f"Người bán {n}")
         shop = factory.shop(owner, name=f"Gian hàng số {n}")
@@ -37,5 +21,5 @@ def test_the_queue_loads_claims_with_their_product_shop_and_photo_in_fixed_queri
                                headers=token_for(client, owner), content_type="multipart/form-data")
         assert response.status_code == 201
     assert client.get("/api/v1/admin/ocop-claims", headers=seller.admin_headers).json["total"] == 5
-    assert {path: _queries(app, admin, path) for path in paths} == before
-    assert _queries(app, client, "/api/v1/admin/ocop-claims", seller.admin_headers) == api_before
+    assert {path: queries_for(admin, path) for path in paths} == before
+    assert queries_for(client, "/api/v1/admin/ocop-claims", seller.admin_headers) == api_before
