@@ -1,27 +1,81 @@
-"""Fixtures: one migrated database per run (SQLite file or TEST_DATABASE_URL), emptied between tests."""
+"""Fixtures: one migrated database per run (SQLite file or TEST_DATABASE_URL), emptied between tests.
+
+Under pytest-xdist (`make test` runs `pytest -n auto`) each worker is a process of its own with its own
+DATA_DIR, hence its own SQLite file, and on PostgreSQL its own database next to TEST_DATABASE_URL's
+(`test` -> `test_gw0`, `test_gw1`, created when missing).
+"""
 
 import io
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.engine import Engine
 
 from config import TestingConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_TABLES = {"alembic_version", "category"}  # categories are seeded by the migration
 PASSWORD = "matkhau123"
-DATA_DIR = Path(tempfile.mkdtemp(prefix="marketplace-test-"))
-os.environ.setdefault("DATA_DIR", str(DATA_DIR))
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1 ... under pytest -n
+DATA_DIR = Path(tempfile.mkdtemp(prefix=f"marketplace-test-{WORKER}-" if WORKER else "marketplace-test-"))
+os.environ["DATA_DIR"] = str(DATA_DIR)  # for the processes a test starts; xdist's workers inherit the runner's
 
 
 def _database_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL")
-    return url or f"sqlite:///{DATA_DIR / 'test.db'}"
+    if not url:
+        return f"sqlite:///{DATA_DIR / 'test.db'}"
+    if not WORKER:
+        return url
+    server = make_url(url)
+    return server.set(database=f"{server.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+def _create_worker_database() -> None:
+    """This worker's PostgreSQL database, made through TEST_DATABASE_URL's (which must exist) if missing."""
+    server = make_url(os.environ["TEST_DATABASE_URL"]).set(drivername="postgresql+psycopg")
+    name = make_url(_database_url()).database
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+
+
+# The slow groups (browser, schemathesis, the big races): `pytest -m "not slow"` leaves them out while working;
+# `make test` and CI run them.
+SLOW = (
+    "tests/e2e/",
+    "tests/api/test_openapi_contract.py::test_api_keeps_its_contract",
+    "tests/orders/test_concurrent_checkout.py",
+    "tests/search/test_concurrent_edits.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(DATA_DIR, ignore_errors=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, connection_record):
+    # A throwaway database need not survive a power cut: waiting for the disk at every commit was a large
+    # share of the suite's time on a busy machine. Locking and transactions are unchanged.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
 
 
 def make_test_app(**overrides):
@@ -46,14 +100,15 @@ def app():
     from marketplace.extensions import db
 
     app = make_test_app()
+    if is_postgres(app) and WORKER:
+        _create_worker_database()
     with app.app_context():
         if is_postgres(app):
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
         upgrade()
-    yield app
-    shutil.rmtree(DATA_DIR, ignore_errors=True)
+    return app
 
 
 @pytest.fixture(autouse=True)
