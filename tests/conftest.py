@@ -50,13 +50,14 @@ def _create_worker_database() -> None:
         engine.dispose()
 
 
-# The slow groups (browser, schemathesis, the big races): `pytest -m "not slow"` leaves them out while working;
-# `make test` and CI run them.
+# The slow groups (browser, schemathesis, the big races, the demo's photos): `pytest -m "not slow"` leaves them
+# out while working; `make test` and CI run them.
 SLOW = (
     "tests/e2e/",
     "tests/api/test_openapi_contract.py::test_api_keeps_its_contract",
     "tests/orders/test_concurrent_checkout.py",
     "tests/search/test_concurrent_edits.py",
+    "tests/cli/test_seed_demo.py",
 )
 
 
