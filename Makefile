@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# `make test` spreads the tests over one process per core (pytest-xdist); TEST_WORKERS=0 runs them in this one.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint translations messages install install-dev bench-images bench-search bench-checkout clean
 
@@ -37,7 +39,7 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 lint: install-dev
 	$(BIN)/ruff check .
