@@ -150,6 +150,9 @@ def _init_extensions(app: Flask) -> None:
     from .payments import init_payments
 
     init_payments(app)
+    from .orders import init_orders
+
+    init_orders(app)
 
 
 class DbIntConverter(IntegerConverter):

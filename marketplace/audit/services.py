@@ -37,6 +37,8 @@ def action_labels() -> dict[str, str]:
         "category.delete": _("Xoá danh mục"),
         "user.grant_admin": _("Cho làm quản trị"), "user.revoke_admin": _("Bỏ quyền quản trị"),
         "user.disable": _("Khoá tài khoản"), "user.enable": _("Mở khoá tài khoản"),
+        "order.refund": _("Hoàn tiền đơn hàng"),
+        "order.payment_received": _("Ghi nhận đã nhận chuyển khoản cho đơn hàng"),
     }
 
 

@@ -93,6 +93,10 @@ class Order(db.Model):
     )
 
     @property
+    def awaits_payment(self) -> bool:
+        return self.status == AWAITING_PAYMENT
+
+    @property
     def full_address(self) -> str:
         ward, province = ward_by_code(self.ward_code), province_by_code(self.province_code)
         return ", ".join(p for p in (self.street, ward.name if ward else "", province.name if province else "") if p)

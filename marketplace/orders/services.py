@@ -33,10 +33,16 @@ Functions for pages (they flush; the request commits once):
     get_seller_order(user, order_id)
     confirm_order(order, user)  ship_order(order, user, carrier, tracking)  deliver_order(order, user)
     cancel_by_seller(order, user, reason)
-    record_payment(checkout)          for the payments issue: the money for an online checkout arrived
-    apply_provider_refund(checkout, payment) -> (cancelled, kept)   the provider gave the money back itself
+    get_order_for_admin(user, order_id)  refund_by_admin(order, user, reason)   logged in the audit log
+    confirm_transfer_received(order, user)     the seller (or an admin) saw the transfer arrive
     due_unpaid_order_ids(now), expire_order(order_id, now) -> bool     used by `flask orders expire`
     status_label(status) -> str       the Vietnamese (or English) name of a status
+
+What payments is handed at start-up (orders.init_orders), for when a provider moves the money itself:
+
+    record_payment(checkout)          the money for an online checkout arrived
+    apply_provider_refund(checkout, payment) -> (cancelled, kept)   the provider gave it all back
+    tell_shops_of_partial_refund(checkout, refunded_vnd)            the provider gave part of it back
 
 After the commit, each shop's members with an e-mail address get a "new order" mail; every member
 gets an in-app notice (shops.services.notify_shop) in the same transaction as the order.
@@ -54,14 +60,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..accounts.services import normalize_phone
+from ..audit.services import record_decision
 from ..cart.services import CartOwner, CartReview, clear, find_cart, review
 from ..catalog.models import Variant
 from ..errors import Conflict, DomainError, NotFound, PermissionDenied
 from ..extensions import db
-from ..payments import METHODS, PaymentMethod, enabled_methods, get_method
-from ..payments.bank_transfer import BankTransfer
+from ..payments.base import PaymentMethod
 from ..payments.refunds import record_provider_refund, refund_order
-from ..permissions import require_role
+from ..payments.registry import METHODS, enabled_methods, get_method
+from ..permissions import require_admin, require_role
 from ..search.sync import queue_products
 from ..shops.locations import check_location
 from ..shops.models import ShopMember
@@ -486,8 +493,7 @@ def deliver_order(order: Order, actor: User) -> Order:
 
 
 def get_order_for_admin(user: User, order_id) -> Order:
-    if not user.is_admin:
-        raise PermissionDenied(_("Chỉ quản trị viên được làm việc này."))
+    require_admin(user)
     order_id = parse_id(order_id)
     order = db.session.scalar(_with_details(select(Order).where(Order.id == order_id))) if order_id else None
     if order is None:
@@ -496,13 +502,16 @@ def get_order_for_admin(user: User, order_id) -> Order:
 
 
 def refund_by_admin(order: Order, actor: User, reason: str) -> Order:
-    """An admin cancels a paid order at any point before it is completed, and its money goes back."""
-    if not actor.is_admin:
-        raise PermissionDenied(_("Chỉ quản trị viên được hoàn tiền."))
+    """An admin cancels a paid order at any point before it is completed, and its money goes back; the
+    decision goes to the audit log in the same transaction."""
+    require_admin(actor)
     if order.payment_status != PAYMENT_RECEIVED:
         raise Conflict(_("Đơn %(code)s chưa được thanh toán.", code=order.code))
     reason = _clean_reason(reason, required=True)
-    return transition(order, CANCELLED, role=ADMIN, actor=actor, note=reason, cancel_reason=reason)
+    transition(order, CANCELLED, role=ADMIN, actor=actor, note=reason, cancel_reason=reason)
+    record_decision(actor, "order.refund", "order", order.id, reason=reason, code=order.code,
+                    amount_vnd=order.total_vnd)
+    return order
 
 
 def cancel_by_seller(order: Order, actor: User, reason: str) -> Order:
@@ -515,18 +524,22 @@ def cancel_by_seller(order: Order, actor: User, reason: str) -> Order:
 
 def confirm_transfer_received(order: Order, actor: User) -> Order:
     """The seller (or an admin, on the seller's word) saw the order's transfer arrive in the shop's
-    account: VietQR has no callback."""
+    account: VietQR has no callback. An admin's word is logged in the audit log."""
     if not actor.is_admin:
         require_role(actor, order.shop)
-    if order.payment_method != BankTransfer.name:
+    if not METHODS[order.payment_method].seller_confirms_receipt:
         raise Conflict(_("Đơn này không thanh toán bằng chuyển khoản."))
-    return transition(order, PAID, role=ADMIN if actor.is_admin else SELLER, actor=actor,
-                      note=_("Người bán đã nhận tiền chuyển khoản."), payment_status=PAYMENT_RECEIVED)
+    transition(order, PAID, role=ADMIN if actor.is_admin else SELLER, actor=actor,
+               note=_("Người bán đã nhận tiền chuyển khoản."), payment_status=PAYMENT_RECEIVED)
+    if actor.is_admin:
+        record_decision(actor, "order.payment_received", "order", order.id, code=order.code,
+                        amount_vnd=order.total_vnd)
+    return order
 
 
 def record_payment(checkout: Checkout) -> list[Order]:
-    """The money for an online checkout has arrived (the payments issue calls this from a verified
-    provider notification): its orders waiting for payment become paid, and go to their sellers."""
+    """The money for an online checkout has arrived (payments calls this from a verified provider
+    notification): its orders waiting for payment become paid, and go to their sellers."""
     moved = []
     for order in checkout.orders:
         if order.status == AWAITING_PAYMENT:
@@ -569,6 +582,16 @@ def apply_provider_refund(checkout: Checkout, payment) -> tuple[list[Order], lis
             order_id=order.id, mail_subject=lambda order=order: _("Đơn %(code)s: người mua đã được hoàn tiền",
                                                                   code=order.code))
     return cancelled, kept
+
+
+def tell_shops_of_partial_refund(checkout: Checkout, refunded_vnd: int) -> None:
+    """The provider gave back part of a checkout's money on its own: no order changes (which one would it
+    be?), an admin decides; meanwhile the shops whose orders were paid by it hear of it."""
+    for order in (order for order in checkout.orders if order.payment_status == PAYMENT_RECEIVED):
+        notify_shop(order.shop_id, "refund", lambda order=order: _(
+            "Cổng thanh toán đã hoàn một phần (%(refunded)s) của lần thanh toán có đơn %(code)s. Đơn vẫn giữ "
+            "nguyên; quản trị viên sẽ liên hệ nếu cần.", refunded=format_vnd(refunded_vnd), code=order.code),
+            order_id=order.id)
 
 
 def _mark_refunded(order: Order, note: str) -> bool:

@@ -1,44 +1,26 @@
 """Checkout, the buyer's orders (signed in, or a guest by code and phone) and the seller's inbox."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.services import display_phone
 from ..cart.owner import current_owner, current_review
-from ..errors import DomainError, NotFound
+from ..errors import DomainError
 from ..extensions import db
 from ..forms import attach_error
 from ..notifications import services as notifications
-from ..payments import enabled_methods
-from ..payments.bank_transfer import BankTransfer, transfer_for, transfer_qr_png
+from ..payments.registry import METHODS, enabled_methods
 from ..web import form_status, page_arg
 from . import services
 from .forms import CancelForm, CheckoutForm, FindOrderForm, ShipForm
 from .limits import order_lookup_limit
 from .models import STATUSES, Checkout, Order
+from .visitor import buyer_order, let_browser_see
 
 bp = Blueprint("orders", __name__)
 
-SEEN = "orders_seen"  # orders this browser may show a guest: placed here, or found by code and phone
 PER_PAGE = 20
-
-
-def _let_browser_see(*order_ids: int) -> None:
-    session[SEEN] = list(dict.fromkeys([*session.get(SEEN, []), *order_ids]))[-50:]
-
-
-def _buyer_order(order_id: int) -> Order:
-    """The signed-in buyer's own order, or one this browser placed or found; anything else is 404."""
-    if current_user.is_authenticated:
-        try:
-            return services.get_buyer_order(current_user, order_id)
-        except NotFound:
-            pass
-    order = db.session.get(Order, order_id) if order_id in session.get(SEEN, []) else None
-    if order is None:
-        raise NotFound(_("Không tìm thấy đơn hàng."))
-    return order
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
@@ -62,7 +44,7 @@ def checkout():
                 error.field = error.field.removeprefix("address.")
             attach_error(form, error)
         else:
-            _let_browser_see(*(order.id for order in placed.orders))
+            let_browser_see(*(order.id for order in placed.orders))
             session["checkout_seen"] = placed.id
             # A gateway's own page (Stripe) when the method has one; it sends the buyer back to "placed".
             gateway = services.payment_summary(placed).get("redirect_url")
@@ -95,34 +77,21 @@ def find():
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
-            _let_browser_see(order.id)
+            let_browser_see(order.id)
             return redirect(url_for("orders.detail", order_id=order.id))
     return render_template("orders/find.html", form=form), form_status(form)
 
 
 @bp.get("/orders/<int:order_id>")
 def detail(order_id: int):
-    order = _buyer_order(order_id)
-    awaits_transfer = order.payment_method == BankTransfer.name and order.status == "awaiting_payment"
-    return render_template("orders/order.html", order=order, cancel_form=CancelForm(),
-                           transfer=transfer_for(order) if awaits_transfer else None)
-
-
-@bp.get("/orders/<int:order_id>/vietqr.png")
-def transfer_qr(order_id: int):
-    """The QR the buyer's banking app scans: only for the buyer, only while the transfer is awaited."""
-    order = _buyer_order(order_id)
-    if order.payment_method != BankTransfer.name or order.status != "awaiting_payment":
-        raise NotFound(_("Đơn hàng này không chờ chuyển khoản."))
-    response = make_response(transfer_qr_png(order))
-    response.headers["Content-Type"] = "image/png"
-    response.headers["Cache-Control"] = "private, max-age=300"
-    return response
+    order = buyer_order(order_id)
+    transfer = METHODS[order.payment_method].transfer_for(order) if order.awaits_payment else None
+    return render_template("orders/order.html", order=order, cancel_form=CancelForm(), transfer=transfer)
 
 
 @bp.post("/orders/<int:order_id>/<action>")
 def buyer_action(order_id: int, action: str):
-    order = _buyer_order(order_id)
+    order = buyer_order(order_id)
     actor = current_user if current_user.is_authenticated else None
     form = CancelForm()
     if action not in ("cancel", "complete") or not form.validate_on_submit():

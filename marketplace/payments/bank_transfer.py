@@ -35,23 +35,11 @@ def transfer_qr_png(order) -> bytes:
     return qr_png(_payload(order))
 
 
-def transfer_for(order) -> dict:
-    shop = order.shop
-    payload = _payload(order)
-    return {
-        "order_id": order.id, "code": order.code, "shop_name": order.shop_name,
-        "bank_bin": shop.bank_bin, "bank_name": bank_name(shop.bank_bin), "account_number": shop.bank_account_number,
-        "account_name": shop.bank_account_name, "amount_vnd": order.total_vnd,
-        "amount_words": amount_in_words(order.total_vnd), "purpose": order.code, "qr_payload": payload,
-        # For pages and the app within the buyer's session; a CLI or mail has no request to build it from.
-        "qr_url": url_for("orders.transfer_qr", order_id=order.id) if has_request_context() else None,
-    }
-
-
 class BankTransfer(PaymentMethod):
     name = "vietqr"
     icon = "🏦"
     online = True
+    seller_confirms_receipt = True
 
     @property
     def label(self) -> str:
@@ -66,8 +54,20 @@ class BankTransfer(PaymentMethod):
                 raise DomainError(_("Gian hàng “%(shop)s” chưa có tài khoản nhận chuyển khoản. Vui lòng chọn "
                                     "cách thanh toán khác.", shop=shop.name), "payment_method")
 
+    def transfer_for(self, order) -> dict:
+        shop = order.shop
+        payload = _payload(order)
+        return {
+            "order_id": order.id, "code": order.code, "shop_name": order.shop_name, "bank_bin": shop.bank_bin,
+            "bank_name": bank_name(shop.bank_bin), "account_number": shop.bank_account_number,
+            "account_name": shop.bank_account_name, "amount_vnd": order.total_vnd,
+            "amount_words": amount_in_words(order.total_vnd), "purpose": order.code, "qr_payload": payload,
+            # For pages and the app within the buyer's session; a CLI or mail has no request to build it from.
+            "qr_url": url_for("payments.transfer_qr", order_id=order.id) if has_request_context() else None,
+        }
+
     def instructions(self, checkout) -> dict:
-        transfers = [transfer_for(order) for order in checkout.orders]
+        transfers = [self.transfer_for(order) for order in checkout.orders]
         body = {"status": "awaiting_transfer", "transfers": transfers}
         if len(transfers) == 1:  # the common case: one shop, one code to scan
             body["qr_payload"] = transfers[0]["qr_payload"]

@@ -1,34 +1,19 @@
-"""Giving a paid order's money back when it is cancelled: in full, once (unique per order, and Stripe's
+"""Giving a paid order's money back when it is cancelled: in full, once (unique per order, and the provider's
 idempotency key per order), before the cancellation commits, so a refund that fails cancels nothing.
 Money the provider gave back on its own (a refund made in Stripe's dashboard) is only recorded."""
 
-import stripe
-from flask import current_app
-from flask_babel import gettext as _
-
-from ..errors import DomainError
 from ..extensions import db
 from .models import SUCCEEDED, Payment, Refund
-from .stripe_checkout import StripeCheckout, stripe_client
+from .registry import METHODS
 
 
 def refund_order(order, actor) -> Refund:
+    """Through the provider that took the money when it can give it back (Stripe), else a manual refund."""
     payment = db.session.scalar(db.select(Payment).where(
         Payment.checkout_id == order.checkout_id, Payment.provider == order.payment_method,
         Payment.status == SUCCEEDED).order_by(Payment.id.desc()))
-    via, reference = "manual", None
-    if order.payment_method == StripeCheckout.name and payment is not None and payment.charge_reference:
-        try:
-            refund = stripe_client().v1.refunds.create(
-                params={"payment_intent": payment.charge_reference, "amount": order.total_vnd,
-                        "metadata": {"order_id": str(order.id), "payment_id": str(payment.id)}},
-                options={"idempotency_key": f"refund-order-{order.id}"})
-        except stripe.StripeError as error:
-            current_app.logger.warning("stripe: refund of order %s failed: %s", order.id, error)
-            raise DomainError(_("Chưa hoàn tiền được qua cổng thanh toán, đơn chưa bị huỷ. Vui lòng thử "
-                                "lại.")) from None
-        via, reference = "stripe", refund.id
-    return _record(order, payment, via, reference, actor)
+    reference = METHODS[order.payment_method].refund(order, payment)
+    return _record(order, payment, order.payment_method if reference else "manual", reference, actor)
 
 
 def record_provider_refund(order, payment: Payment) -> Refund:

@@ -8,13 +8,13 @@ owed marks nothing paid: the event is flagged for an admin, and the admins are t
 
 A refund the provider reports (Stripe's charge.refunded) is our own refunds echoed back, or money given
 back outside the app (Stripe's dashboard). Only the second changes anything: given back in full, the
-payment becomes refunded and its orders follow (orders.services.apply_provider_refund); given back in
-part, nothing is cancelled (which order would it be?) and an admin decides.
+payment becomes refunded and its orders follow; given back in part, nothing is cancelled (which order
+would it be?) and an admin decides. What the orders do is the orders feature's to say: its handlers
+(payments/handlers.py).
 """
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -22,29 +22,40 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.services import notify_admins
 from ..extensions import db
-from ..orders.models import PAYMENT_RECEIVED
-from ..orders.services import apply_provider_refund, record_payment
-from ..shops.services import notify_shop
 from ..utils import format_vnd, parse_id
-from .base import Callback
+from .base import (
+    PAID_AFTER_CANCEL,
+    PARTIAL_REFUND,
+    REFUND_AFTER_SHIPPING,
+    REFUND_OF_UNPAID,
+    REJECTED,
+    UNREADABLE,
+    WRONG_AMOUNT,
+    BadSignature,
+    Callback,
+    CallbackResult,
+    PaymentMethod,
+    ProviderCall,
+    UnreadableCallback,
+)
+from .handlers import order_handlers
 from .models import MOVES_FROM, REFUNDED, SUCCEEDED, Payment, PaymentEvent
 from .refunds import refunded_through_provider_vnd
 
 UNSIGNED_KEPT_BYTES = 2048  # of a body whose signature did not hold: enough to see what it was
 
-# Why an event was flagged (CallbackResult.flag): what the admin has to do differs, and so may the answer
-# a provider expects (VNPay: 04 for a wrong amount, 02 for an order no longer payable).
-WRONG_AMOUNT = "wrong_amount"
-PAID_AFTER_CANCEL = "paid_after_cancel"
-REFUND_OF_UNPAID = "refund_of_unpaid"
-PARTIAL_REFUND = "partial_refund"
-REFUND_AFTER_SHIPPING = "refund_after_shipping"
 
-
-@dataclass(frozen=True)
-class CallbackResult:
-    outcome: str  # applied, duplicate, ignored, unknown or flagged (PaymentEvent.outcome)
-    flag: str | None = None  # for "flagged": one of the reasons above
+def receive_callback(method: PaymentMethod, call: ProviderCall) -> CallbackResult:
+    """What a callback route does with a provider's call, and what the sandbox wallet does in-process with
+    the IPN it sends: the method checks the signature and reads the call, then it is applied once."""
+    try:
+        callback = method.read_callback(call)
+    except BadSignature as refusal:
+        record_rejected(method.name, refusal.payload, refusal.note)
+        return CallbackResult(REJECTED)
+    except UnreadableCallback:
+        return CallbackResult(UNREADABLE)
+    return apply_callback(callback)
 
 
 def record_rejected(provider: str, payload: bytes, note: str) -> None:
@@ -57,10 +68,13 @@ def record_rejected(provider: str, payload: bytes, note: str) -> None:
     db.session.flush()
 
 
+def payment_by_reference(provider: str, reference: str) -> Payment | None:
+    return db.session.scalar(select(Payment).where(Payment.provider == provider, Payment.reference == reference))
+
+
 def find_payment(callback: Callback) -> Payment | None:
     if callback.reference is not None:
-        return db.session.scalar(select(Payment).where(Payment.provider == callback.provider,
-                                                       Payment.reference == callback.reference))
+        return payment_by_reference(callback.provider, callback.reference)
     payment_id = parse_id(callback.payment_id)
     if payment_id:
         return db.session.get(Payment, payment_id)
@@ -101,7 +115,7 @@ def apply_callback(callback: Callback) -> CallbackResult:
         return CallbackResult(event.outcome)
     if callback.new_status == SUCCEEDED and callback.charge_reference:
         payment.charge_reference = callback.charge_reference
-    if callback.new_status == SUCCEEDED and not record_payment(payment.checkout):
+    if callback.new_status == SUCCEEDED and not order_handlers().paid(payment.checkout):
         # The money came after the orders expired or were cancelled: it is owed back.
         return _flag(event, PAID_AFTER_CANCEL, "paid after its orders were cancelled: refund it",
                      lambda: _("Tiền của thanh toán #%(id)s (%(amount)s, đơn %(codes)s) đến sau khi đơn đã huỷ: "
@@ -121,11 +135,7 @@ def _apply_refund(event: PaymentEvent, payment: Payment, callback: Callback) -> 
         if outside <= 0:
             event.outcome, event.note = "ignored", "our own refunds"
             return CallbackResult(event.outcome)
-        for order in (order for order in payment.checkout.orders if order.payment_status == PAYMENT_RECEIVED):
-            notify_shop(order.shop_id, "refund", lambda order=order: _(
-                "Cổng thanh toán đã hoàn một phần (%(refunded)s) của lần thanh toán có đơn %(code)s. Đơn vẫn giữ "
-                "nguyên; quản trị viên sẽ liên hệ nếu cần.", refunded=format_vnd(outside), code=order.code),
-                order_id=order.id)
+        order_handlers().partly_refunded(payment.checkout, outside)
         return _flag(event, PARTIAL_REFUND,
                      f"refunded {outside} of {payment.amount_vnd} vnd at the provider: orders unchanged, decide",
                      lambda: _("Thanh toán #%(id)s (đơn %(codes)s) được hoàn một phần ngoài ứng dụng: %(refunded)s "
@@ -144,7 +154,7 @@ def _apply_refund(event: PaymentEvent, payment: Payment, callback: Callback) -> 
     if not _move(payment, REFUNDED):
         event.outcome, event.note = "ignored", f"payment already {payment.status}"
         return CallbackResult(event.outcome)
-    cancelled, kept = apply_provider_refund(payment.checkout, payment)
+    cancelled, kept = order_handlers().refunded(payment.checkout, payment)
     if kept:
         codes = ", ".join(order.code for order in kept)
         return _flag(event, REFUND_AFTER_SHIPPING,

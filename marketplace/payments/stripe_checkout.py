@@ -2,19 +2,20 @@
 
 Keys come from the environment (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET); STRIPE_API_BASE points the
 library at another host (a local fake in the tests). VND is zero-decimal: 125.000 ₫ is unit_amount
-125000. The signed webhook (payments/views.py), never the return page, marks the orders paid; this
-module reads it into a Callback (payments/services.py applies it).
+125000. The signed webhook (POST /payments/stripe/webhook), never the return page, marks the orders paid:
+this module checks its signature and reads it into a Callback (payments/services.py applies it), and
+refunds a cancelled order through Stripe's refund API.
 """
 
 from datetime import timedelta
 
 import stripe
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..errors import DomainError
-from .base import Callback
+from .base import BadSignature, Callback, ProviderCall
 from .gateway import GatewayMethod
 from .models import EXPIRED, FAILED, REFUNDED, SUCCEEDED
 
@@ -47,6 +48,14 @@ class StripeCheckout(GatewayMethod):
     def payment_window(self) -> timedelta:
         return timedelta(minutes=current_app.config["STRIPE_PAYMENT_MINUTES"])
 
+    def configure(self, app: Flask) -> None:
+        config = app.config
+        if self.name in config["PAYMENT_METHODS"] and not (config.get("STRIPE_SECRET_KEY")
+                                                            and config.get("STRIPE_WEBHOOK_SECRET")):
+            raise RuntimeError("PAYMENT_METHODS has stripe: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")
+        if config["STRIPE_WEBHOOK_TOLERANCE"] <= 0:  # the library would then accept a webhook replayed years on
+            raise RuntimeError("STRIPE_WEBHOOK_TOLERANCE must be a number of seconds above 0 (Stripe's default: 300)")
+
     def start(self, checkout) -> None:
         payment = self.new_payment(checkout)
         metadata = {"checkout_id": str(checkout.id), "payment_id": str(payment.id),
@@ -69,23 +78,44 @@ class StripeCheckout(GatewayMethod):
                               "payment_method") from None
         payment.reference, payment.redirect_url = session.id, session.url
 
-    def signature_holds(self, payload: bytes, signature: str | None) -> bool:
-        """The check read_webhook makes, without reading the event (for the callback rate limit)."""
+    def refund(self, order, payment) -> str | None:
+        """Through Stripe's refund API, once per order (its idempotency key), when the payment's intent is
+        known; else by hand."""
+        if payment is None or not payment.charge_reference:
+            return None
+        try:
+            refund = stripe_client().v1.refunds.create(
+                params={"payment_intent": payment.charge_reference, "amount": order.total_vnd,
+                        "metadata": {"order_id": str(order.id), "payment_id": str(payment.id)}},
+                options={"idempotency_key": f"refund-order-{order.id}"})
+        except stripe.StripeError as error:
+            current_app.logger.warning("stripe: refund of order %s failed: %s", order.id, error)
+            raise DomainError(_("Chưa hoàn tiền được qua cổng thanh toán, đơn chưa bị huỷ. Vui lòng thử "
+                                "lại.")) from None
+        return refund.id
+
+    def signature_holds(self, call: ProviderCall) -> bool:
         config = current_app.config
         try:
-            return stripe.WebhookSignature.verify_header(payload, signature, config["STRIPE_WEBHOOK_SECRET"],
+            return stripe.WebhookSignature.verify_header(call.body, call.headers.get("Stripe-Signature"),
+                                                         config["STRIPE_WEBHOOK_SECRET"],
                                                          tolerance=config["STRIPE_WEBHOOK_TOLERANCE"])
         except (ValueError, stripe.SignatureVerificationError):
             return False
 
-    def read_webhook(self, payload: bytes, signature: str | None) -> Callback:
-        """The signed event in our words. Raises stripe.SignatureVerificationError for a bad signature or
-        one older than STRIPE_WEBHOOK_TOLERANCE seconds (a replay), ValueError for a body that is not JSON.
+    def read_callback(self, call: ProviderCall) -> Callback:
+        """The signed webhook event in our words. A bad signature, one older than STRIPE_WEBHOOK_TOLERANCE
+        seconds (a replay) or a body that is not JSON is a BadSignature (answered 400: Stripe retries).
 
         A Charge (charge.refunded) does not carry the Checkout Session's metadata: it is found by its
         payment intent, recorded as the payment's charge_reference when the session completed."""
-        event = stripe.Webhook.construct_event(payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"],
-                                               tolerance=current_app.config["STRIPE_WEBHOOK_TOLERANCE"]).to_dict()
+        config = current_app.config
+        try:
+            event = stripe.Webhook.construct_event(call.body, call.headers.get("Stripe-Signature"),
+                                                   config["STRIPE_WEBHOOK_SECRET"],
+                                                   tolerance=config["STRIPE_WEBHOOK_TOLERANCE"]).to_dict()
+        except (ValueError, stripe.SignatureVerificationError) as error:
+            raise BadSignature(f"{type(error).__name__}: {error}", call.body) from None
         obj = event["data"]["object"]
         meaning = EVENTS.get(event["type"])
         amount = obj.get("amount_total", obj.get("amount_received", obj.get("amount")))
@@ -97,4 +127,4 @@ class StripeCheckout(GatewayMethod):
             charge_reference=obj.get("payment_intent") if obj.get("object") in ("checkout.session", "charge") else None,
             amount_vnd=amount if isinstance(amount, int) else None, currency=obj.get("currency"),
             refunded_vnd=refunded if isinstance(refunded, int) else None,
-            payload=payload.decode("utf-8", "replace"))
+            payload=call.body.decode("utf-8", "replace"))

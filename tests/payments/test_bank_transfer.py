@@ -135,3 +135,30 @@ def test_an_admin_may_record_a_transfer_for_a_seller_and_nobody_else_may(app, cl
     done = client.post(f"/api/v1/admin/orders/{order_id}/payment-received", headers=token_for(client, admin))
     assert done.status_code == 200 and done.json["payment_status"] == "paid"
     assert done.json["timeline"][-1]["actor_role"] == "admin"
+
+
+def test_an_admin_recording_a_transfer_is_in_the_audit_log_and_a_seller_doing_so_is_not(
+        app, client, market, factory):
+    from marketplace.audit.models import AuditEntry
+    from marketplace.extensions import db
+    from tests.shopping import count
+
+    add(client, market, "shrimp")
+    add(client, market, "honey")
+    client.post("/checkout", data={**ADDRESS, "payment_method": "vietqr"})
+    (shrimp_id, _), (honey_id, honey_code) = order_of(app, "Tôm khô Đất Mũi"), order_of(app, "Mật ong U Minh")
+    seller = app.test_client()
+    login(seller, market["sellers"][0])
+    assert seller.post(f"/seller/orders/{shrimp_id}/paid").status_code == 302
+    assert count(app, AuditEntry) == 0, "a seller's own account is not an admin decision"
+
+    admin = factory.user(name="Quản trị", phone="0912000943")
+    make_admin(app, admin)
+    headers = token_for(client, admin)
+    assert client.post(f"/api/v1/admin/orders/{honey_id}/payment-received", headers=headers).status_code == 200
+    assert client.post(f"/api/v1/admin/orders/{honey_id}/payment-received", headers=headers).status_code == 409
+    with app.app_context():
+        (entry,) = db.session.scalars(db.select(AuditEntry)).all()
+        assert (entry.actor_id, entry.action, entry.subject_type, entry.subject_id) == (
+            admin.id, "order.payment_received", "order", honey_id)
+        assert entry.details == {"code": honey_code, "amount_vnd": db.session.get(Order, honey_id).total_vnd}

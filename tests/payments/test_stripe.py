@@ -535,3 +535,36 @@ def test_a_refund_reported_before_the_payment_is_flagged_and_changes_nothing(app
     assert count(app, Payment, Payment.status == "pending") == 1
     (told,) = notices(app, admin.id)
     assert f"#{placed['payment_id']}" in told
+
+
+# --- an admin's refund is an admin decision: in the audit log -----------------------------------------------
+
+def test_an_admin_refund_is_in_the_audit_log_and_one_that_stripe_refuses_is_not(
+        app, client, placed, stripe_api, admin, monkeypatch):
+    from marketplace.audit.models import AuditEntry
+    from marketplace.extensions import db
+    from tests.conftest import login, token_for
+
+    deliver(client, event("evt_paid", "checkout.session.completed", placed))
+    first, _second = sellers(app)
+    headers, reason = token_for(client, admin), "Người bán không giao được"
+    stripe_base = app.config["STRIPE_API_BASE"]
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", "http://127.0.0.1:9")  # nothing listens there
+    refused = client.post(f"/api/v1/admin/orders/{first['id']}/refund", json={"reason": reason}, headers=headers)
+    assert refused.status_code == 422 and count(app, AuditEntry) == 0, "nothing refunded, nothing logged"
+
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", stripe_base)
+    done = client.post(f"/api/v1/admin/orders/{first['id']}/refund", json={"reason": reason}, headers=headers)
+    assert done.status_code == 200, done.json
+    with app.app_context():
+        (entry,) = db.session.scalars(db.select(AuditEntry)).all()
+        assert (entry.actor_id, entry.action, entry.subject_type, entry.subject_id, entry.reason) == (
+            admin.id, "order.refund", "order", first["id"], reason)
+        assert entry.details == {"code": first["code"], "amount_vnd": first["total"]}
+    again = client.post(f"/api/v1/admin/orders/{first['id']}/refund", json={"reason": reason}, headers=headers)
+    assert again.status_code == 409 and count(app, AuditEntry) == 1
+
+    as_admin = app.test_client()
+    login(as_admin, admin)
+    page = as_admin.get("/admin/audit").get_data(as_text=True)
+    assert f"Hoàn tiền đơn hàng #{first['id']}" in page and reason in page

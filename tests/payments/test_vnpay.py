@@ -118,6 +118,28 @@ def test_the_sandbox_wallet_pays_through_the_signed_ipn(app, client, placed):
     assert back.status_code == 302 and back.headers["Location"].endswith(f"/checkout/{placed['checkout_id']}/done")
 
 
+def test_the_sandbox_wallet_pays_on_a_demo_server_that_forces_https(app, factory, monkeypatch):
+    """The wallet hands its IPN in-process to what the IPN route calls. A request to the app made from
+    inside (a test client) went out as plain http:// and was redirected to https://, never reaching the IPN."""
+    from marketplace.extensions import talisman
+
+    monkeypatch.setattr(talisman, "force_https", True)  # what FORCE_HTTPS=1 turns on, in production or not
+    secure, site = app.test_client(), "https://localhost"
+    seller = factory.user(name="Người bán", phone="0912000922")
+    variant_id = factory.product(seller, factory.shop(seller, name="Mắm ruốc Gành Hào"),
+                                 variants=[{"name": "Hũ", "price_vnd": 90_000, "stock": 5}]).variant_ids[0]
+    headers = {"X-Cart-Token": secure.post(f"{site}/api/v1/cart", json={}).json["token"]}
+    secure.post(f"{site}/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 1}, headers=headers)
+    created = secure.post(f"{site}/api/v1/checkout", json={"address": ADDRESS, "payment_method": "vnpay"},
+                          headers=headers)
+    assert created.status_code == 201, created.json
+    wallet = urlsplit(created.json["payment"]["redirect_url"])
+    assert wallet.scheme == "https"
+    paid = secure.post(f"{site}{wallet.path}", data={**dict(parse_qsl(wallet.query)), "choice": "pay"})
+    assert paid.status_code == 302 and "/payments/vnpay/return?" in paid.headers["Location"]
+    assert states(app) == ("paid", "paid", "succeeded"), "the wallet's IPN paid the order"
+
+
 def test_the_sandbox_wallet_is_not_there_in_production(app, client, placed, monkeypatch):
     monkeypatch.setitem(app.config, "VNPAY_SANDBOX", False)
     assert client.get(f"{placed['path']}?{urlencode(placed['params'])}").status_code == 404
