@@ -39,7 +39,7 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install-dev
 	$(BIN)/ruff check .
