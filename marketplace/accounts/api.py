@@ -1,11 +1,11 @@
 from flask import current_app, request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import Unauthorized
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import UtcDateTime
+from ..api.blueprint import Blueprint
+from ..api.schemas import BLANK, RATE_LIMITED, Text, UtcDateTime, solid, trimmed_pattern
 from ..extensions import limiter
 from ..shops.services import role_in, shops_of
 from . import services
@@ -14,16 +14,25 @@ from .services import display_phone
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 
 
+PHONE_OR_EMAIL = "A phone number or an email is needed (an empty one counts as not sent)."
+# services.EMAIL with blanks around it, or empty (not sent); at most MAX_EMAIL characters once trimmed.
+EMAIL_PATTERN = f"^(?:{BLANK}*{solid('@')}+@{solid('@')}+\\.{solid('@')}+{BLANK}*)?$"
+
+
 class RegisterIn(Schema):
-    phone = fields.String(metadata={"example": "0912 345 678"})
-    email = fields.String(metadata={"example": "nong.dan@example.vn"})
-    password = fields.String(required=True, load_only=True)
-    name = fields.String(required=True)
+    phone = Text(metadata={"example": "0912 345 678", "description": (
+        "A Vietnamese mobile number, written any common way (0912 345 678, +84 912 345 678). " + PHONE_OR_EMAIL)})
+    email = Text(pattern=EMAIL_PATTERN, metadata={
+        "allOf": [{"pattern": trimmed_pattern(0, services.MAX_EMAIL)}], "example": "nong.dan@example.vn",
+        "description": f"An email address, at most {services.MAX_EMAIL} characters. " + PHONE_OR_EMAIL})
+    password = Text(required=True, load_only=True, trim=False, min_length=services.MIN_PASSWORD,
+                    max_length=services.MAX_PASSWORD)
+    name = Text(required=True, min_length=1, max_length=services.MAX_NAME)
 
 
 class TokenIn(Schema):
-    login = fields.String(required=True, metadata={"description": "Phone number (any common form) or email"})
-    password = fields.String(required=True, load_only=True)
+    login = Text(required=True, metadata={"description": "Phone number (any common form) or email"})
+    password = Text(required=True, load_only=True, trim=False)
 
 
 class MembershipOut(Schema):
@@ -73,6 +82,7 @@ def _rate() -> str:
 @blp.arguments(RegisterIn)
 @blp.response(201, TokenOut)
 @limiter.limit(_rate)
+@blp.alt_response(429, response=RATE_LIMITED)
 def register(data):
     """Create an account with a Vietnamese mobile number or an email; returns a token too."""
     user = services.register_user(name=data["name"], password=data["password"], phone=data.get("phone"),
@@ -84,6 +94,7 @@ def register(data):
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
 @limiter.limit(_rate)
+@blp.alt_response(429, response=RATE_LIMITED)
 def token(data):
     """Exchange a login and password for a bearer token (rate-limited)."""
     user = services.authenticate(data["login"], data["password"])
