@@ -1,11 +1,11 @@
 from flask import request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import Unauthorized
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import UtcDateTime
+from ..api.blueprint import Blueprint
+from ..api.schemas import BLANK, RATE_LIMITED, Text, UtcDateTime, solid, trimmed_pattern
 from ..extensions import limiter
 from ..permissions import role_in
 from ..shops.services import shops_of
@@ -15,16 +15,25 @@ from .services import display_phone
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 
 
+PHONE_OR_EMAIL = "A phone number or an email is needed (an empty one counts as not sent)."
+# services.EMAIL with blanks around it, or empty (not sent); at most MAX_EMAIL characters once trimmed.
+EMAIL_PATTERN = f"^(?:{BLANK}*{solid('@')}+@{solid('@')}+\\.{solid('@')}+{BLANK}*)?$"
+
+
 class RegisterIn(Schema):
-    phone = fields.String(metadata={"example": "0912 345 678"})
-    email = fields.String(metadata={"example": "nong.dan@example.vn"})
-    password = fields.String(required=True, load_only=True)
-    name = fields.String(required=True)
+    phone = Text(metadata={"example": "0912 345 678", "description": (
+        "A Vietnamese mobile number, written any common way (0912 345 678, +84 912 345 678). " + PHONE_OR_EMAIL)})
+    email = Text(pattern=EMAIL_PATTERN, metadata={
+        "allOf": [{"pattern": trimmed_pattern(0, services.MAX_EMAIL)}], "example": "nong.dan@example.vn",
+        "description": f"An email address, at most {services.MAX_EMAIL} characters. " + PHONE_OR_EMAIL})
+    password = Text(required=True, load_only=True, trim=False, min_length=services.MIN_PASSWORD,
+                    max_length=services.MAX_PASSWORD)
+    name = Text(required=True, min_length=1, max_length=services.MAX_NAME)
 
 
 class TokenIn(Schema):
-    login = fields.String(required=True, metadata={"description": "Phone number (any common form) or email"})
-    password = fields.String(required=True, load_only=True)
+    login = Text(required=True, metadata={"description": "Phone number (any common form) or email"})
+    password = Text(required=True, load_only=True, trim=False)
 
 
 class MembershipOut(Schema):
@@ -70,6 +79,7 @@ def _token_body(user) -> dict:
 @blp.arguments(RegisterIn)
 @blp.response(201, TokenOut)
 @limiter.limit(limits.login_rate)
+@blp.alt_response(429, response=RATE_LIMITED)
 def register(data):
     """Create an account with a Vietnamese mobile number or an email; returns a token too."""
     user = services.register_user(name=data["name"], password=data["password"], phone=data.get("phone"),
@@ -82,6 +92,7 @@ def register(data):
 @blp.response(200, TokenOut)
 @limits.per_address
 @limits.per_account
+@blp.alt_response(429, response=RATE_LIMITED)
 def token(data):
     """Exchange a login and password for a bearer token (rate-limited per address and per account, as the web
     login; a 429 says when to retry in Retry-After)."""

@@ -4,11 +4,11 @@ Admins only: a missing token is 401, a non-admin's token 403, both checked befor
 """
 
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user
-from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
+from ..api.blueprint import Blueprint
+from ..api.schemas import PageArgs, Text, UtcDateTime, page_body, page_schema
 from ..permissions import admin_token_required
 from . import figures as figure_services
 from . import moderation
@@ -18,11 +18,13 @@ blp = Blueprint("api_moderation", __name__, url_prefix="/api/v1/admin",
 
 
 class ReasonIn(Schema):
-    reason = fields.String(required=True, metadata={"description": "Why (5 to 500 characters); the seller reads it"})
+    reason = Text(required=True, min_length=moderation.MIN_REASON, max_length=moderation.MAX_REASON,
+                  metadata={"description": "Why: the seller reads it"})
 
 
 class NoteIn(Schema):
-    note = fields.String(load_default=None, allow_none=True, metadata={"description": "For the audit log"})
+    note = Text(load_default=None, allow_none=True, max_length=moderation.MAX_REASON,
+                metadata={"description": "For the audit log"})
 
 
 class ModerationOut(Schema):
@@ -52,7 +54,7 @@ class AdminProductOut(Schema):
 
 
 class ShopListArgs(PageArgs):
-    q = fields.String(load_default="", metadata={"description": "Part of the name, with or without accents"})
+    q = Text(load_default="", metadata={"description": "Part of the name, with or without accents"})
     show = fields.String(load_default="", validate=validate.OneOf(["", *moderation.SHOP_FILTERS]))
 
 
@@ -111,7 +113,7 @@ def list_shops(args):
 
 @blp.post("/shops/<id:shop_id>/verify")
 @admin_token_required
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn, required=False)
 @blp.response(200, AdminShopOut)
 @blp.doc(security=BEARER)
 def verify_shop(data, shop_id: int):
@@ -121,7 +123,7 @@ def verify_shop(data, shop_id: int):
 
 @blp.post("/shops/<id:shop_id>/unverify")
 @admin_token_required
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn, required=False)
 @blp.response(200, AdminShopOut)
 @blp.doc(security=BEARER)
 def unverify_shop(data, shop_id: int):
@@ -141,7 +143,7 @@ def hide_shop(data, shop_id: int):
 
 @blp.post("/shops/<id:shop_id>/unhide")
 @admin_token_required
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn, required=False)
 @blp.response(200, AdminShopOut)
 @blp.doc(security=BEARER)
 def unhide_shop(data, shop_id: int):
@@ -162,7 +164,7 @@ def hide_product(data, product_id: int):
 
 @blp.post("/products/<id:product_id>/unhide")
 @admin_token_required
-@blp.arguments(NoteIn)
+@blp.arguments(NoteIn, required=False)
 @blp.response(200, AdminProductOut)
 @blp.doc(security=BEARER)
 def unhide_product(data, product_id: int):

@@ -21,13 +21,13 @@ from ..shops.models import Shop, ShopMember
 from ..shops.services import notify_shop
 from ..utils import clean_text, parse_id, slugify, utcnow
 
-MAX_REASON = 500
+MIN_REASON, MAX_REASON = 5, 500
 SHOP_FILTERS = ("unverified", "verified", "hidden")
 
 
 def clean_reason(value, *, required: bool, field: str = "reason") -> str | None:
     reason = clean_text(value)
-    if required and len(reason) < 5:
+    if required and len(reason) < MIN_REASON:
         raise DomainError(_("Vui lòng ghi lý do (ít nhất 5 ký tự): người bán sẽ đọc lý do này."), field)
     if len(reason) > MAX_REASON:
         raise DomainError(_("Lý do tối đa %(n)d ký tự.", n=MAX_REASON), field)

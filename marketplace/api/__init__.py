@@ -5,11 +5,13 @@ the OpenAPI document at /api/v1/openapi.json. Errors are RFC 9457 problem detail
 """
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
+from flask_smorest.spec.plugins import unicodeconverter2paramschema
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from ..extensions import api, csrf
 from ..utils import MAX_DB_ID
 from .auth import init_auth
+from .schemas import NUL_FREE
 
 
 class IdConverter(IntegerConverter):
@@ -34,6 +36,8 @@ def register_api(app: Flask) -> None:
     init_auth(app, user_for_token)
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_DB_ID})
+    # A NUL in the path is refused like anywhere else (refuse_nul_characters): say so for slugs and codes.
+    api.register_converter(UnicodeConverter, lambda c: {**unicodeconverter2paramschema(c), "pattern": NUL_FREE})
     for blueprint in (accounts_blp, shops_blp, catalog_blp, search_blp, cart_blp, orders_blp, ocop_blp,
                       moderation_blp, trace_blp):
         # The API authenticates with bearer tokens only, never the session cookie, so

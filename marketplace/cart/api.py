@@ -5,11 +5,12 @@ POST /api/v1/cart (or from the first POST /api/v1/cart/items) and sends it as X-
 """
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from ..api.schemas import UtcDateTime
+from ..api.blueprint import Blueprint
+from ..api.schemas import JsonBoolean, Text, UtcDateTime
 from ..errors import NotFound
+from ..utils import MAX_DB_ID
 from . import services
 from .owner import CART_SECURITY, CartHeaders, api_cart_owner
 from .services import CartOwner, CartReview
@@ -19,20 +20,26 @@ blp = Blueprint("api_cart", __name__, url_prefix="/api/v1",
 
 
 class CartIn(Schema):
-    guest_token = fields.String(metadata={
+    guest_token = Text(trim=False, metadata={
         "description": "Signed in: move this guest cart's lines into the account's cart (at login)"})
-    accept_changes = fields.Boolean(load_default=False, metadata={
+    accept_changes = JsonBoolean(load_default=False, metadata={
         "description": "The buyer has seen the new prices: they become the prices seen"})
 
 
+QUANTITY = {"minimum": 1, "maximum": services.MAX_QUANTITY,
+            "description": f"At most the stock (and {services.MAX_QUANTITY} in one line)"}
+
+
 class ItemIn(Schema):
-    variant_id = fields.Integer(required=True, strict=True)
+    variant_id = fields.Integer(required=True, strict=True, metadata={
+        "minimum": 1, "maximum": MAX_DB_ID, "description": "A variant of a product on sale"})
     quantity = fields.Integer(required=True, strict=True, metadata={
-        "description": f"1 to {services.MAX_QUANTITY}, at most the stock"})
+        **QUANTITY, "description": "Added to the line if the variant is in the cart already; the line's total "
+                                   f"is at most the stock and {services.MAX_QUANTITY}"})
 
 
 class ItemPatch(Schema):
-    quantity = fields.Integer(required=True, strict=True)
+    quantity = fields.Integer(required=True, strict=True, metadata=QUANTITY)
 
 
 class LineProblemOut(Schema):
@@ -124,7 +131,7 @@ def get_cart(headers):
 
 @blp.post("/cart")
 @blp.arguments(CartHeaders, location="headers")
-@blp.arguments(CartIn)
+@blp.arguments(CartIn, required=False)
 @blp.response(201, CartOut)
 @blp.doc(security=CART_SECURITY)
 def create_cart(headers, data):

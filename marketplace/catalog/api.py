@@ -1,11 +1,23 @@
 from flask import current_app
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import OcopOut, PageArgs, ShopRef, UtcDateTime, page_body, page_schema
+from ..api.blueprint import Blueprint
+from ..api.schemas import (
+    BLANK,
+    BLANKS,
+    OcopOut,
+    PageArgs,
+    ShopRef,
+    Text,
+    UtcDateTime,
+    char_class,
+    page_body,
+    page_schema,
+    words_pattern,
+)
 from ..errors import DomainError
 from ..extensions import db
 from ..media.services import read_upload
@@ -14,6 +26,7 @@ from ..shops.services import get_shop_by_id
 from ..utils import MAX_DB_ID
 from . import services
 from .models import Category
+from .units import SPELLINGS, UNITS
 
 blp = Blueprint("api_catalog", __name__, url_prefix="/api/v1", description="Categories and products")
 
@@ -27,36 +40,53 @@ class CategoryOut(Schema):
     ocop_group = fields.String(allow_none=True)
 
 
-GTIN_DOC = {"description": "GTIN-8/12/13/14 with its check digit; stored padded to 14 digits; null or '' removes it",
+# What clean_gtin reads: 8, 12, 13 or 14 digits, spaces and hyphens between them ignored (blanks and hyphens
+# around them too, as python-stdnum strips), or nothing at all. The check digit is said in words.
+_EDGE = char_class(BLANKS + "-")
+_DIGITS = "[0-9](?:[ -]*[0-9]){7}(?:(?:[ -]*[0-9]){4,6})?"
+GTIN_PATTERN = f"^(?:{BLANK}*|{_EDGE}*{_DIGITS}{_EDGE}*)$"
+GTIN_DOC = {"description": "GTIN-8/12/13/14 with its check digit (spaces and hyphens ignored); stored padded to "
+                           "14 digits, unique across products; null or '' removes it",
             "example": "8931234567897"}
+UNIT_DOC = {"example": "kg", "description": f"One of {', '.join(UNITS)}, in either case, or written without "
+                                            "diacritics (hop for hộp)"}
+ID = {"minimum": 1, "maximum": MAX_DB_ID}
 
 
 class VariantIn(Schema):
-    id = fields.Integer(strict=True, metadata={"description": "Send to keep an existing variant (PATCH)"})
-    name = fields.String(load_default="")
-    price_vnd = fields.Integer(required=True, strict=True, metadata={"description": "Whole đồng"})
-    stock = fields.Integer(load_default=0, strict=True)
+    id = fields.Integer(strict=True, metadata={**ID, "description": (
+        "PATCH only: send to keep an existing variant of this product (an id of any other is refused)")})
+    name = Text(load_default="", max_length=services.MAX_VARIANT_NAME, metadata={
+        "description": "Unique within the product, in any case; empty: “Mặc định”"})
+    price_vnd = fields.Integer(required=True, strict=True, metadata={
+        "description": "Whole đồng", "minimum": 1, "maximum": services.MAX_PRICE_VND})
+    stock = fields.Integer(load_default=0, strict=True, metadata={"minimum": 0, "maximum": services.MAX_STOCK})
+
+
+VARIANTS = {"minItems": 1, "maxItems": services.MAX_VARIANTS}
 
 
 class ProductIn(Schema):
-    shop_id = fields.Integer(required=True, strict=True)
-    title = fields.String(required=True)
-    description = fields.String(load_default="")
-    category_id = fields.Integer(required=True, strict=True)
-    unit = fields.String(required=True, metadata={"example": "kg"})
-    variants = fields.List(fields.Nested(VariantIn), required=True)
+    shop_id = fields.Integer(required=True, strict=True, metadata=ID)
+    title = Text(required=True, min_length=services.MIN_TITLE, max_length=services.MAX_TITLE)
+    description = Text(load_default="", max_length=services.MAX_DESCRIPTION)
+    category_id = fields.Integer(required=True, strict=True, metadata={
+        **ID, "description": "One of GET /api/v1/categories"})
+    unit = Text(required=True, pattern=words_pattern(SPELLINGS, either_case=True), metadata=UNIT_DOC)
+    variants = fields.List(fields.Nested(VariantIn), required=True, metadata=VARIANTS)
     status = fields.String(load_default="active", validate=validate.OneOf(["active", "draft"]))
-    gtin = fields.String(allow_none=True, metadata=GTIN_DOC)
+    gtin = Text(allow_none=True, pattern=GTIN_PATTERN, metadata=GTIN_DOC)
 
 
 class ProductPatch(Schema):
-    title = fields.String()
-    description = fields.String()
-    category_id = fields.Integer(strict=True)
-    unit = fields.String()
-    variants = fields.List(fields.Nested(VariantIn), metadata={"description": "The full new list"})
-    status = fields.String(validate=validate.OneOf(["active", "draft", "hidden"]))
-    gtin = fields.String(allow_none=True, metadata=GTIN_DOC)
+    title = Text(min_length=services.MIN_TITLE, max_length=services.MAX_TITLE)
+    description = Text(max_length=services.MAX_DESCRIPTION)
+    category_id = fields.Integer(strict=True, metadata={**ID, "description": "One of GET /api/v1/categories"})
+    unit = Text(pattern=words_pattern(SPELLINGS, either_case=True), metadata=UNIT_DOC)
+    variants = fields.List(fields.Nested(VariantIn), metadata={**VARIANTS, "description": "The full new list"})
+    status = fields.String(validate=validate.OneOf(["active", "draft", "hidden"]), metadata={
+        "description": "A product an admin hid cannot be made active again by its shop"})
+    gtin = Text(allow_none=True, pattern=GTIN_PATTERN, metadata=GTIN_DOC)
 
 
 class VariantOut(Schema):
@@ -187,7 +217,7 @@ def get_product(product_id: int):
 
 @blp.patch("/products/<id:product_id>")
 @token_required
-@blp.arguments(ProductPatch)
+@blp.arguments(ProductPatch, required=False)
 @blp.response(200, ProductOut)
 @blp.doc(security=BEARER)
 def update_product(data, product_id: int):

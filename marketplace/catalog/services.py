@@ -19,6 +19,9 @@ from .units import normalize_unit
 MAX_PRICE_VND = 1_000_000_000
 MAX_STOCK = 1_000_000
 MAX_VARIANTS = 20
+MIN_TITLE, MAX_TITLE = 3, 200
+MAX_DESCRIPTION = 5000
+MAX_VARIANT_NAME = 60
 SELLER_STATUSES = ("draft", "active", "hidden")
 
 
@@ -144,16 +147,16 @@ def clean_gtin(value, product: Product | None = None) -> str | None:
 
 def _clean_title(value) -> str:
     title = clean_text(value)
-    if len(title) < 3:
+    if len(title) < MIN_TITLE:
         raise DomainError(_("Tên sản phẩm cần ít nhất 3 ký tự."), "title")
-    if len(title) > 200:
+    if len(title) > MAX_TITLE:
         raise DomainError(_("Tên sản phẩm tối đa 200 ký tự."), "title")
     return title
 
 
 def _clean_description(value) -> str:
     description = clean_text(value)
-    if len(description) > 5000:
+    if len(description) > MAX_DESCRIPTION:
         raise DomainError(_("Mô tả tối đa 5.000 ký tự."), "description")
     return description
 
@@ -180,7 +183,7 @@ def _clean_variants(rows: list[dict]) -> list[dict]:
     clean, names = [], set()
     for index, row in enumerate(rows):
         name = clean_text(row.get("name")) or _("Mặc định")
-        if len(name) > 60:
+        if len(name) > MAX_VARIANT_NAME:
             raise DomainError(_("Tên loại hàng tối đa 60 ký tự."), f"variants.{index}.name")
         if name.lower() in names:
             raise DomainError(_("Hai loại hàng trùng tên “%(name)s”.", name=name), f"variants.{index}.name")

@@ -23,11 +23,14 @@ UNITS: dict[str, str] = {
     "suất": "serving",
 }
 _FOLDED = {fold(word): word for word in UNITS}
+SPELLINGS = (*UNITS, *_FOLDED)  # what normalize_unit reads, in lower case
+# Lower-case only the letters of these words: str.lower() would also turn "K" (the Kelvin sign) into "k".
+_LOWER = str.maketrans({ch.upper(): ch for word in SPELLINGS for ch in word if len(ch.upper()) == 1})
 
 
 def normalize_unit(value: str | None) -> str:
     """Accept 'hộp', 'Hộp' or 'hop' (typed without diacritics) and store 'hộp'."""
-    text = (value or "").strip().lower()
+    text = (value or "").strip().translate(_LOWER)
     if text in UNITS:
         return text
     if text in _FOLDED:

@@ -8,70 +8,55 @@ both. A claim's fields come as multipart form fields beside the `certificate` fi
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
-from webargs.flaskparser import FlaskParser
-from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import UnsupportedMediaType
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
+from ..api.blueprint import Blueprint
+from ..api.schemas import Day, PageArgs, Text, UtcDateTime, page_body, page_schema, trimmed_pattern
 from ..catalog.services import get_product_for_edit
 from ..errors import NotFound
 from ..media.services import read_upload
 from ..permissions import admin_token_required
 from . import certificates, services
-from .models import GROUPS, LEVELS, STATUSES, OcopClaim
+from .models import GROUPS, LEVELS, STARS, STATUSES, OcopClaim
 
-
-class MultipartParser(FlaskParser):
-    """A claim is fields and a file in one multipart/form-data body. flask-smorest documents one request
-    body per operation, and its `files` location is that multipart body: here it reads the form fields too,
-    so one schema describes (and validates) the whole body."""
-
-    def load_files(self, req, schema):
-        if req.content_length and req.mimetype not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            # A JSON body would be read as no fields at all: a PATCH would answer 200 having changed nothing.
-            raise UnsupportedMediaType(_("Hồ sơ OCOP gửi dạng multipart/form-data (các trường và tệp "
-                                         "`certificate`), không phải JSON."))
-        merged = MultiDict(req.form)
-        merged.update(req.files)
-        return self._makeproxy(merged, schema)
-
-
-class OcopBlueprint(Blueprint):
-    ARGUMENTS_PARSER = MultipartParser()
-
-
-blp = OcopBlueprint("api_ocop", __name__, url_prefix="/api/v1", description="OCOP claims and their approval")
+blp = Blueprint("api_ocop", __name__, url_prefix="/api/v1", description="OCOP claims and their approval")
 
 GROUP_DESCRIPTION = ("food, beverages, herbal, handicrafts, ornamental (plants and animals), tourism "
                      "(community tourism services); default: the product category's group")
 
 
+CONTROL = "".join(map(chr, range(32))) + "\x7f"  # refused inside a decision number (services._has_control)
+DECIDED_ON = "The decision's date, not after today (Vietnam's date)"
+EXPIRES_ON = ("After the decision date, at most 36 months on, and not passed yet; default: the decision date + 36 "
+              "months")
+LEVEL = "province (3, 4 stars) or national (5 stars), as the stars say; derived from them when left out"
+CERTIFICATE = ("The certificate: a JPEG, PNG or WebP image (re-encoded) or a PDF (from %PDF- to %%EOF); at most "
+               "MAX_CERTIFICATE_BYTES")
+
+
 class ClaimIn(Schema):
-    stars = fields.Integer(required=True, metadata={"enum": [3, 4, 5]})
-    decision_number = fields.String(required=True, validate=validate.Length(max=60),
-                                    metadata={"description": "The recognition decision's number",
-                                              "example": "1234/QĐ-UBND"})
-    decided_on = fields.Date(required=True, metadata={"description": "The decision's date (not in the future)"})
-    issuing_level = fields.String(validate=validate.OneOf(LEVELS), metadata={
-        "description": "province (3, 4 stars) or national (5 stars); derived from the stars when left out"})
+    stars = fields.Integer(required=True, metadata={"enum": list(STARS)})
+    decision_number = Text(required=True, min_length=1, forbid=CONTROL, validate=validate.Length(max=60),
+                           metadata={"description": "The recognition decision's number", "example": "1234/QĐ-UBND"})
+    decided_on = Day(required=True, metadata={"description": DECIDED_ON})
+    issuing_level = fields.String(validate=validate.OneOf(LEVELS), metadata={"description": LEVEL})
     product_group = fields.String(validate=validate.OneOf(GROUPS), metadata={"description": GROUP_DESCRIPTION})
-    expires_on = fields.Date(metadata={"description": "After the decision date, at most 36 months on; "
-                                                      "default: the decision date + 36 months"})
-    certificate = Upload(required=True, metadata={
-        "description": "The certificate: JPEG, PNG or WebP image (re-encoded) or PDF; at most MAX_CERTIFICATE_BYTES"})
+    expires_on = Day(metadata={"description": EXPIRES_ON})
+    certificate = Upload(required=True, metadata={"description": CERTIFICATE})
 
 
 class ClaimPatchIn(Schema):
-    stars = fields.Integer(metadata={"enum": [3, 4, 5]})
-    decision_number = fields.String(validate=validate.Length(max=60))
-    decided_on = fields.Date()
-    issuing_level = fields.String(validate=validate.OneOf(LEVELS))
+    """Multipart form fields: an empty one keeps the claim's value."""
+
+    stars = fields.Integer(metadata={"enum": list(STARS)})
+    decision_number = Text(pattern=f"^(?:{trimmed_pattern(1, forbid=CONTROL)[1:-1]})?$",
+                           validate=validate.Length(max=60), metadata={"description": "Empty: kept"})
+    decided_on = Day(metadata={"description": DECIDED_ON})
+    issuing_level = fields.String(validate=validate.OneOf(LEVELS), metadata={"description": LEVEL})
     product_group = fields.String(validate=validate.OneOf(GROUPS))
-    expires_on = fields.Date()
+    expires_on = Day(metadata={"description": EXPIRES_ON})
     certificate = Upload(metadata={"description": "A new certificate scan (sends an approved claim back to review)"})
 
 
@@ -116,7 +101,8 @@ class QueueArgs(PageArgs):
 
 
 class RejectIn(Schema):
-    reason = fields.String(required=True, metadata={"description": "Why: shown to the seller"})
+    reason = Text(required=True, min_length=1, max_length=services.MAX_REJECTION, forbid=CONTROL.translate(
+        {ord(ch): None for ch in "\t\n\r"}), metadata={"description": "Why: shown to the seller"})
 
 
 def claim_body(claim: OcopClaim) -> dict:
@@ -177,7 +163,7 @@ def get_claim(product_id: int):
 
 @blp.patch("/products/<id:product_id>/ocop-claim")
 @token_required
-@blp.arguments(ClaimPatchIn, location="files")
+@blp.arguments(ClaimPatchIn, location="files", required=False)
 @blp.response(200, ClaimOut)
 @blp.doc(security=BEARER)
 def update_claim(data, product_id: int):

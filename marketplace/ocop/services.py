@@ -21,6 +21,8 @@ from .certificates import check_certificate, store
 from .certificates import remove as remove_certificate
 from .models import APPROVED, GROUPS, PENDING, RATING_MONTHS, REJECTED, STARS, STATUSES, OcopClaim
 
+MAX_REJECTION = 500
+
 
 def current_claim_filter(today: date | None = None):
     """The SQL condition for a claim that shows its badge today (join OcopClaim to use it)."""
@@ -304,8 +306,8 @@ def reject(claim: OcopClaim, admin, reason: str | None) -> OcopClaim:
         raise DomainError(_("Lý do có ký tự không hợp lệ."), "reason")
     if not reason:
         raise DomainError(_("Hãy ghi lý do từ chối để người bán biết cần sửa gì."), "reason")
-    if len(reason) > 500:
-        raise DomainError(_("Lý do tối đa %(max)d ký tự.", max=500), "reason")
+    if len(reason) > MAX_REJECTION:
+        raise DomainError(_("Lý do tối đa %(max)d ký tự.", max=MAX_REJECTION), "reason")
     _decide(claim, admin, REJECTED, reason)
     record_decision(admin, "ocop.reject", "ocop_claim", claim.id, reason=reason, product_id=claim.product_id,
                     stars=claim.stars, decision_number=claim.decision_number)

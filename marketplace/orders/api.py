@@ -1,13 +1,15 @@
 """Checkout and orders over the JSON API: the buyer's side and the seller's inbox."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import PageArgs, UtcDateTime, page_body
+from ..api.blueprint import Blueprint
+from ..api.schemas import RATE_LIMITED, PageArgs, Text, UtcDateTime, page_body
 from ..cart.owner import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
+from ..payments import METHODS
 from ..permissions import admin_token_required
+from ..shops.schemas import PHONE_ANY_WAY, WARD_DOC, province_code
 from ..utils import MAX_DB_ID
 from . import services
 from .limits import order_lookup_limit
@@ -17,19 +19,22 @@ blp = Blueprint("api_orders", __name__, url_prefix="/api/v1", description="Check
 
 
 class AddressIn(Schema):
-    recipient = fields.String(required=True)
-    phone = fields.String(required=True, metadata={"example": "0912 345 678"})
-    province_code = fields.Integer(required=True, strict=True)
-    ward_code = fields.Integer(required=True, strict=True, metadata={"description": "A ward of that province"})
-    street = fields.String(required=True, metadata={"description": "House number, street, hamlet (free text)"})
+    recipient = Text(required=True, min_length=1, max_length=services.MAX_RECIPIENT)
+    phone = Text(required=True, metadata={"example": "0912 345 678", "description": (
+        f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}")})
+    province_code = province_code(required=True)
+    ward_code = fields.Integer(required=True, strict=True, metadata={"description": WARD_DOC})
+    street = Text(required=True, min_length=1, max_length=services.MAX_STREET, metadata={
+        "description": "House number, street, hamlet (free text)"})
 
 
 class CheckoutIn(Schema):
     address = fields.Nested(AddressIn, required=True)
-    payment_method = fields.String(required=True, metadata={
-        "description": "One of the enabled methods (PAYMENT_METHODS): 'cod' (cash on delivery), 'vietqr' "
-                       "(bank transfer to each shop's account by VietQR)"})
-    note = fields.String(load_default="", metadata={"description": "A note to the seller(s)"})
+    payment_method = fields.String(required=True, metadata={"enum": list(METHODS), "description": (
+        "One of the methods this marketplace enables (PAYMENT_METHODS; the others are refused): 'cod' (cash on "
+        "delivery), 'vietqr' (bank transfer to each shop's account by VietQR: every shop in the cart needs "
+        "one), 'stripe', 'vnpay' (a wallet gateway)")})
+    note = Text(load_default="", max_length=services.MAX_NOTE, metadata={"description": "A note to the seller(s)"})
 
 
 class CheckoutOrderOut(Schema):
@@ -153,21 +158,23 @@ class SellerOrderArgs(PageArgs):
 
 
 class LookupArgs(Schema):
-    code = fields.String(required=True, validate=validate.Length(max=20), metadata={"example": "CQ-7K3F9A"})
-    phone = fields.String(required=True, validate=validate.Length(max=30))
+    code = Text(required=True, trim=False, validate=validate.Length(max=20), metadata={"example": "CQ-7K3F9A"})
+    phone = Text(required=True, trim=False, validate=validate.Length(max=30))
 
 
 class ShipIn(Schema):
-    carrier = fields.String(required=True, metadata={"example": "Viettel Post"})
-    tracking = fields.String(load_default="", metadata={"description": "Tracking number or a note"})
+    carrier = Text(required=True, min_length=1, max_length=services.MAX_CARRIER, metadata={"example": "Viettel Post"})
+    tracking = Text(load_default="", max_length=services.MAX_TRACKING, metadata={
+        "description": "Tracking number or a note"})
 
 
 class SellerCancelIn(Schema):
-    reason = fields.String(required=True)
+    reason = Text(required=True, min_length=services.MIN_CANCEL_REASON, max_length=services.MAX_CANCEL_REASON,
+                  metadata={"description": "Why: the buyer reads it"})
 
 
 class BuyerCancelIn(Schema):
-    reason = fields.String(load_default="")
+    reason = Text(load_default="", max_length=services.MAX_CANCEL_REASON)
 
 
 def order_body(order: Order) -> dict:
@@ -244,6 +251,7 @@ def list_orders(args):
 @blp.arguments(LookupArgs, location="query")
 @blp.response(200, OrderOut)
 @order_lookup_limit()
+@blp.alt_response(429, response=RATE_LIMITED)
 def lookup_order(args):
     """A guest's order, found by its code and the phone number given at checkout (rate-limited). Anyone."""
     return order_body(services.find_order(args["code"], args["phone"]))
@@ -260,7 +268,7 @@ def get_order(order_id: int):
 
 @blp.post("/orders/<id:order_id>/cancel")
 @token_required
-@blp.arguments(BuyerCancelIn)
+@blp.arguments(BuyerCancelIn, required=False)
 @blp.response(200, OrderOut)
 @blp.doc(security=BEARER)
 def cancel_order(data, order_id: int):

@@ -130,6 +130,9 @@ STATUS_LABELS = {
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 CODE_LENGTH = 6
+MAX_RECIPIENT, MAX_STREET, MAX_NOTE = 100, 255, 1000
+MIN_CANCEL_REASON, MAX_CANCEL_REASON = 3, 500
+MAX_CARRIER, MAX_TRACKING = 100, 200
 
 
 def status_label(status: str) -> str:
@@ -153,7 +156,7 @@ def clean_address(data: dict | None) -> Address:
     recipient = clean_text(data.get("recipient"))
     if not recipient:
         raise DomainError(_("Vui lòng nhập tên người nhận."), "address.recipient")
-    if len(recipient) > 100:
+    if len(recipient) > MAX_RECIPIENT:
         raise DomainError(_("Tên người nhận tối đa 100 ký tự."), "address.recipient")
     try:
         phone = normalize_phone(data.get("phone") or "", mobile=False)
@@ -166,7 +169,7 @@ def clean_address(data: dict | None) -> Address:
     street = clean_text(data.get("street"))
     if not street:
         raise DomainError(_("Vui lòng nhập số nhà, đường, ấp."), "address.street")
-    if len(street) > 255:
+    if len(street) > MAX_STREET:
         raise DomainError(_("Địa chỉ tối đa 255 ký tự."), "address.street")
     return Address(recipient, phone, int(province.code), int(ward.code), street)
 
@@ -227,7 +230,7 @@ def place_checkout(owner: CartOwner, *, user: User | None, address: dict, paymen
     where = clean_address(address)
     method = _clean_payment_method(payment_method)
     note = clean_text(note)
-    if len(note) > 1000:
+    if len(note) > MAX_NOTE:
         raise DomainError(_("Lời nhắn tối đa 1.000 ký tự."), "note")
     if cart_review.has_problems:
         first = next(p.message for line in cart_review.lines for p in line.problems)
@@ -363,9 +366,9 @@ def transition(order: Order, to: str, *, role: str, actor: User | None, note: st
 
 def _clean_reason(reason, *, required: bool) -> str:
     reason = clean_text(reason)
-    if required and len(reason) < 3:
+    if required and len(reason) < MIN_CANCEL_REASON:
         raise DomainError(_("Vui lòng cho người mua biết lý do huỷ đơn."), "reason")
-    if len(reason) > 500:
+    if len(reason) > MAX_CANCEL_REASON:
         raise DomainError(_("Lý do tối đa 500 ký tự."), "reason")
     return reason
 
@@ -477,9 +480,9 @@ def ship_order(order: Order, actor: User, carrier: str, tracking: str = "") -> O
     carrier, tracking = clean_text(carrier), clean_text(tracking)
     if not carrier:
         raise DomainError(_("Vui lòng cho biết đơn vị giao hàng."), "carrier")
-    if len(carrier) > 100:
+    if len(carrier) > MAX_CARRIER:
         raise DomainError(_("Tên đơn vị giao hàng tối đa 100 ký tự."), "carrier")
-    if len(tracking) > 200:
+    if len(tracking) > MAX_TRACKING:
         raise DomainError(_("Mã vận đơn tối đa 200 ký tự."), "tracking")
     note = f"{carrier}: {tracking}" if tracking else carrier
     return transition(order, SHIPPED, role=SELLER, actor=actor, note=note, carrier=carrier, tracking=tracking or None)

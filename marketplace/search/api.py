@@ -1,10 +1,10 @@
 """GET /api/v1/search and /api/v1/search/suggest (a contract: the mobile app uses them)."""
 
 from flask import jsonify
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api.schemas import ShopRef
+from ..api.blueprint import Blueprint
+from ..api.schemas import ShopRef, Text
 from ..ocop.services import current_ratings
 from . import services
 from .backend import SORTS
@@ -13,7 +13,7 @@ blp = Blueprint("search_api", __name__, url_prefix="/api/v1", description="Produ
 
 
 class SearchArgs(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=services.MAX_QUERY_LENGTH))
+    q = Text(load_default="", trim=False, validate=validate.Length(max=services.MAX_QUERY_LENGTH))
     category = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
                               metadata={"description": "Category id; a top-level id includes its sub-categories"})
     province = fields.Integer(validate=validate.Range(min=1, max=10_000), metadata={"description": "Province code"})
@@ -27,7 +27,7 @@ class SearchArgs(Schema):
 
 
 class SuggestArgs(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=services.MAX_QUERY_LENGTH))
+    q = Text(load_default="", trim=False, validate=validate.Length(max=services.MAX_QUERY_LENGTH))
 
 
 class SearchResultOut(Schema):

@@ -1,17 +1,28 @@
 from flask import current_app
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import PageArgs, UtcDateTime, page_body, page_schema
+from ..api.blueprint import Blueprint
+from ..api.schemas import (
+    BLANK,
+    BLANKS,
+    PageArgs,
+    Text,
+    UtcDateTime,
+    char_class,
+    page_body,
+    page_schema,
+    words_pattern,
+)
 from ..errors import DomainError, NotFound
 from ..media.models import Image
 from ..media.services import read_upload, save_image
 from . import services
 from .banks import BANKS
 from .locations import province_by_code, provinces, short_name, ward_by_code, wards
+from .schemas import PHONE_ANY_WAY, WARD_DOC, province_code
 
 blp = Blueprint("api_shops", __name__, url_prefix="/api/v1", description="Provinces, wards and shops")
 
@@ -30,32 +41,52 @@ class WardOut(Schema):
     province_code = fields.Integer()
 
 
+BANK_TOGETHER = "bank_bin, bank_account_number and bank_account_name go together: all three, or all empty to remove"
+
+
+# services.SLUG_RE with blanks around it (the service strips), or empty: not sent.
+SLUG_PATTERN = f"^(?:{BLANK}*[A-Za-z0-9][A-Za-z0-9-]{{1,78}}[A-Za-z0-9]{BLANK}*)?$"
+# What set_bank_account reads: blanks, dots and hyphens dropped, then 6 to 19 digits (or none at all).
+_SEPARATOR = char_class(BLANKS + ".-")
+ACCOUNT_NUMBER_PATTERN = f"^{_SEPARATOR}*(?:(?:[0-9]{_SEPARATOR}*){{6,19}})?$"
+
+
 class ShopIn(Schema):
-    name = fields.String(required=True)
-    description = fields.String()
-    province_code = fields.Integer(required=True, strict=True)
-    ward_code = fields.Integer(required=True, strict=True)
-    address = fields.String(required=True)
-    phone = fields.String(required=True)
-    zalo = fields.String(allow_none=True)
-    slug = fields.String(metadata={"description": "Optional; made from the name without diacritics"})
-    bank_bin = fields.String(allow_none=True, metadata={"description": "NAPAS BIN of the bank (owner only)"})
-    bank_account_number = fields.String(allow_none=True)
-    bank_account_name = fields.String(allow_none=True)
+    name = Text(required=True, min_length=2, max_length=services.MAX_NAME)
+    description = Text(max_length=services.MAX_DESCRIPTION)
+    province_code = province_code(required=True)
+    ward_code = fields.Integer(required=True, strict=True, metadata={"description": WARD_DOC})
+    address = Text(required=True, min_length=1, max_length=services.MAX_ADDRESS)
+    phone = Text(required=True, metadata={"description": f"A Vietnamese phone number, mobile or landline, "
+                                                         f"{PHONE_ANY_WAY}"})
+    zalo = Text(allow_none=True, metadata={"description": "The Zalo account's mobile number, written any common "
+                                                          "way; null or blank: none"})
+    slug = Text(pattern=SLUG_PATTERN, metadata={
+        "not": {"pattern": "--"}, "description": (
+            "Optional (empty: made from the name): 3 to 80 letters a-z (either case), digits and single "
+            "hyphens between them, stored in lower case")})
+    bank_bin = Text(allow_none=True, pattern=words_pattern(BANKS, optional=True), metadata={
+        "description": f"NAPAS BIN of the bank (owner only); {BANK_TOGETHER}"})
+    bank_account_number = Text(allow_none=True, pattern=ACCOUNT_NUMBER_PATTERN, metadata={
+        "description": "6 to 19 digits; spaces, dots and hyphens between them are ignored"})
+    bank_account_name = Text(allow_none=True, max_length=services.MAX_HOLDER, metadata={
+        "description": "The holder's name as the bank writes it (stored without diacritics, in capitals)"})
     shipping_fee_vnd = fields.Integer(allow_none=True, strict=True, metadata={
+        "minimum": 0, "maximum": services.MAX_SHIPPING_FEE_VND,
         "description": "Flat delivery fee per order in đồng; null: no fee"})
     free_shipping_from_vnd = fields.Integer(allow_none=True, strict=True, metadata={
+        "minimum": 1, "maximum": services.MAX_FREE_SHIPPING_FROM_VND,
         "description": "Orders whose goods reach this many đồng ship free; null: never"})
 
 
 class ShopPatch(ShopIn):
     """Only the fields sent are changed (marshmallow has no `partial` Meta option: the fields say it)."""
 
-    name = fields.String()
-    province_code = fields.Integer(strict=True)
-    ward_code = fields.Integer(strict=True)
-    address = fields.String()
-    phone = fields.String()
+    name = Text(min_length=2, max_length=services.MAX_NAME)
+    province_code = province_code()
+    ward_code = fields.Integer(strict=True, metadata={"description": WARD_DOC})
+    address = Text(min_length=1, max_length=services.MAX_ADDRESS)
+    phone = Text(metadata={"description": f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}"})
 
 
 class PlaceOut(Schema):
@@ -170,7 +201,7 @@ def get_shop(slug: str):
 
 @blp.patch("/shops/<slug>")
 @token_required
-@blp.arguments(ShopPatch)
+@blp.arguments(ShopPatch, required=False)
 @blp.response(200, ShopOut)
 @blp.doc(security=BEARER)
 def update_shop(data, slug: str):

@@ -18,7 +18,12 @@ from .banks import BANKS
 from .locations import check_location
 from .models import Shop, ShopMember
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Read before lower-casing, and in ASCII only: "K" (the Kelvin sign) lower-cases to a "k" nobody typed.
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*", re.ASCII | re.IGNORECASE)
+MAX_NAME = 120
+MAX_DESCRIPTION = 5000
+MAX_ADDRESS = 255
+MAX_HOLDER = 100
 PROFILE_FIELDS = ("name", "description", "province_code", "ward_code", "address", "phone", "zalo", "slug",
                   "shipping_fee_vnd", "free_shipping_from_vnd")
 MAX_SHIPPING_FEE_VND = 5_000_000
@@ -72,12 +77,12 @@ def _clean_profile(data: dict, shop: Shop | None) -> dict:
         name = clean_text(data.get("name"))
         if len(name) < 2:
             raise DomainError(_("Tên gian hàng cần ít nhất 2 ký tự."), "name")
-        if len(name) > 120:
+        if len(name) > MAX_NAME:
             raise DomainError(_("Tên gian hàng tối đa 120 ký tự."), "name")
         clean["name"] = name
     if "description" in data:
         description = clean_text(data.get("description"))
-        if len(description) > 5000:
+        if len(description) > MAX_DESCRIPTION:
             raise DomainError(_("Mô tả tối đa 5.000 ký tự."), "description")
         clean["description"] = description
     if "province_code" in data or "ward_code" in data or shop is None:
@@ -89,7 +94,7 @@ def _clean_profile(data: dict, shop: Shop | None) -> dict:
         address = clean_text(data.get("address"))
         if not address:
             raise DomainError(_("Vui lòng nhập số nhà, đường, ấp."), "address")
-        if len(address) > 255:
+        if len(address) > MAX_ADDRESS:
             raise DomainError(_("Địa chỉ tối đa 255 ký tự."), "address")
         clean["address"] = address
     if "phone" in data or shop is None:
@@ -112,10 +117,11 @@ def _clean_profile(data: dict, shop: Shop | None) -> dict:
             data["free_shipping_from_vnd"], 1, MAX_FREE_SHIPPING_FROM_VND, "free_shipping_from_vnd",
             _("Mức miễn phí giao hàng là số đồng lớn hơn 0 (để trống nếu không miễn phí)."))
     if data.get("slug"):
-        slug = data["slug"].strip().lower()
-        if not SLUG_RE.match(slug) or not 3 <= len(slug) <= 80:
+        slug = data["slug"].strip()
+        if not SLUG_RE.fullmatch(slug) or not 3 <= len(slug) <= 80:
             raise DomainError(
                 _("Địa chỉ gian hàng chỉ gồm chữ thường không dấu, số và dấu gạch ngang (3-80 ký tự)."), "slug")
+        slug = slug.lower()
         taken = select(Shop.id).where(Shop.slug == slug)
         if shop is not None:
             taken = taken.where(Shop.id != shop.id)
@@ -172,9 +178,9 @@ def set_bank_account(shop: Shop, actor: User, bank_bin: str | None, number: str 
         return
     if bank_bin not in BANKS:
         raise DomainError(_("Vui lòng chọn ngân hàng trong danh sách."), "bank_bin")
-    if not number.isdigit() or not 6 <= len(number) <= 19:
+    if not re.fullmatch(r"[0-9]{6,19}", number):  # isdigit() would take "١٢٣٤٥٦" too
         raise DomainError(_("Số tài khoản gồm 6 đến 19 chữ số."), "bank_account_number")
-    if not holder or len(holder) > 100:
+    if not holder or len(holder) > MAX_HOLDER:
         raise DomainError(_("Vui lòng nhập tên chủ tài khoản."), "bank_account_name")
     shop.bank_bin, shop.bank_account_number, shop.bank_account_name = bank_bin, number, holder
     db.session.flush()

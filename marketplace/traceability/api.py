@@ -1,56 +1,67 @@
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
-from ..api.schemas import OcopOut, PageArgs, UtcDateTime, page_body, page_schema
+from ..api.blueprint import Blueprint
+from ..api.schemas import BLANK, Day, OcopOut, PageArgs, Text, UtcDateTime, page_body, page_schema
 from ..catalog import services as catalog_services
 from ..errors import DomainError
 from ..media.services import read_upload
 from ..ocop.services import current_rating
+from ..shops.api import WARD_DOC, province_code
+from ..utils import MAX_DB_ID
 from . import services
 from .models import CERTIFICATION_KINDS
 
 blp = Blueprint("api_trace", __name__, url_prefix="/api/v1", description="Batches, labels and trace lookups")
 
 
+CODE_PATTERN = f"^{BLANK}*[A-Za-z0-9][A-Za-z0-9._-]{{0,19}}{BLANK}*$"  # services.CODE_INPUT, blanks around it
+CODE_DOC = "Lot number, unique within the product: up to 20 of A-Z 0-9 - . _ (stored in capitals)"
+NOT_AFTER_TODAY = "not after today (Vietnam's date)"
+
+
 class CertificationIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(CERTIFICATION_KINDS))
-    name = fields.String(load_default="", metadata={"description": "What the certificate is, when kind is other"})
-    number = fields.String(load_default="")
-    issuer = fields.String(load_default="")
-    valid_from = fields.Date(allow_none=True, load_default=None)
-    valid_until = fields.Date(allow_none=True, load_default=None)
+    name = Text(load_default="", max_length=80, metadata={
+        "description": "What the certificate is: needed when kind is other (ignored otherwise)"})
+    number = Text(load_default="", max_length=60)
+    issuer = Text(load_default="", max_length=120)
+    valid_from = Day(allow_none=True, load_default=None)
+    valid_until = Day(allow_none=True, load_default=None, metadata={"description": "Not before valid_from"})
 
 
 class StepIn(Schema):
-    id = fields.Integer(strict=True, metadata={"description": "Send to keep an existing step (and its photo)"})
-    label = fields.String(required=True, metadata={"example": "Phơi khô"})
-    date_from = fields.Date(allow_none=True, load_default=None)
-    date_to = fields.Date(allow_none=True, load_default=None, metadata={"description": "Last day of a range"})
-    when_text = fields.String(load_default="", metadata={"description": "Free text when no date fits"})
-    note = fields.String(load_default="")
+    id = fields.Integer(strict=True, metadata={"minimum": 1, "maximum": MAX_DB_ID, "description": (
+        "PATCH only: send to keep an existing step of this batch (and its photo)")})
+    label = Text(required=True, min_length=1, max_length=120, metadata={"example": "Phơi khô"})
+    date_from = Day(allow_none=True, load_default=None, metadata={"description": "Needed when date_to is given"})
+    date_to = Day(allow_none=True, load_default=None, metadata={
+        "description": "Last day of a range, not before date_from"})
+    when_text = Text(load_default="", max_length=60, metadata={"description": "Free text when no date fits"})
+    note = Text(load_default="", max_length=2000)
 
 
 class BatchPatch(Schema):
-    code = fields.String(metadata={"description": "Lot number, unique within the product; up to 20 of A-Z 0-9 - . _",
-                                   "example": "L2510-01"})
-    production_date = fields.Date(metadata={"description": "Harvest or production date"})
-    expiry_date = fields.Date(allow_none=True)
-    area_name = fields.String()
-    growing_area_code = fields.String(metadata={"description": "Mã số vùng trồng / vùng nuôi"})
-    packing_house_code = fields.String()
-    province_code = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=10_000))
-    ward_code = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=10_000_000))
-    certifications = fields.List(fields.Nested(CertificationIn), metadata={"description": "The full new list"})
-    steps = fields.List(fields.Nested(StepIn), metadata={"description": "The full new list, in order"})
+    code = Text(pattern=CODE_PATTERN, metadata={"description": CODE_DOC, "example": "L2510-01"})
+    production_date = Day(metadata={"description": f"Harvest or production date, {NOT_AFTER_TODAY}"})
+    expiry_date = Day(allow_none=True, metadata={"description": "Not before the production date"})
+    area_name = Text(max_length=120)
+    growing_area_code = Text(max_length=40, metadata={"description": "Mã số vùng trồng / vùng nuôi"})
+    packing_house_code = Text(max_length=40)
+    province_code = province_code(allow_none=True, metadata={"description": "Needed when ward_code is given"})
+    ward_code = fields.Integer(allow_none=True, strict=True, metadata={"description": WARD_DOC})
+    certifications = fields.List(fields.Nested(CertificationIn), metadata={
+        "maxItems": services.MAX_CERTIFICATIONS, "description": "The full new list"})
+    steps = fields.List(fields.Nested(StepIn), metadata={
+        "maxItems": services.MAX_STEPS, "description": "The full new list, in order"})
 
 
 class BatchIn(BatchPatch):
-    code = fields.String(required=True, metadata={"example": "L2510-01"})
-    production_date = fields.Date(required=True)
+    code = Text(required=True, pattern=CODE_PATTERN, metadata={"description": CODE_DOC, "example": "L2510-01"})
+    production_date = Day(required=True, metadata={"description": f"Harvest or production date, {NOT_AFTER_TODAY}"})
 
 
 class CertificationOut(Schema):
@@ -212,7 +223,7 @@ def get_batch(product_id: int, batch_id: int):
 
 @blp.patch("/products/<id:product_id>/batches/<id:batch_id>")
 @token_required
-@blp.arguments(BatchPatch)
+@blp.arguments(BatchPatch, required=False)
 @blp.response(200, BatchOut)
 @blp.doc(security=BEARER)
 def update_batch(data, product_id: int, batch_id: int):

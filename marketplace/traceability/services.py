@@ -41,6 +41,8 @@ from .models import CERTIFICATION_KINDS, Batch, BatchStep, Certification
 PUBLIC_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud or typed from a label
 PUBLIC_CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes: not guessable by walking them
 CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,19}")  # GS1 AI 10: at most 20 characters
+# A code as typed, read before upper-casing and in ASCII only: "ı" (dotless i) upper-cases to an "I" nobody typed.
+CODE_INPUT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,19}")
 SHOWN_GTIN = re.compile(r"[0-9 -]{1,20}")  # what a "not a GTIN" page may repeat of the link
 MAX_CERTIFICATIONS = 10
 MAX_STEPS = 30
@@ -158,12 +160,13 @@ def _date(value, field: str) -> date | None:
 
 
 def _clean_code(value) -> str:
-    code = clean_text(value if isinstance(value, str) else "").upper()
+    # Not clean_text: composing would turn "K" (the Kelvin sign) into a K; a code is ASCII as typed.
+    code = (value if isinstance(value, str) else "").strip()
     if not code:
         raise DomainError(_("Vui lòng ghi mã lô (ví dụ: L2510-01)."), "code")
-    if not CODE_PATTERN.fullmatch(code):
+    if not CODE_INPUT.fullmatch(code):
         raise DomainError(_("Mã lô tối đa 20 ký tự, chỉ gồm chữ không dấu, số và các dấu - . _"), "code")
-    return code
+    return code.upper()
 
 
 def _clean_location(province_code, ward_code) -> tuple[int | None, int | None]:
