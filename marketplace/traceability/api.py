@@ -10,7 +10,7 @@ from ..catalog import services as catalog_services
 from ..errors import DomainError
 from ..media.services import read_upload
 from ..ocop.services import current_rating
-from ..shops.api import WARD_DOC, province_code
+from ..shops.schemas import WARD_DOC, province_code
 from ..utils import MAX_DB_ID
 from . import services
 from .models import CERTIFICATION_KINDS
