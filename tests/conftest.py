@@ -52,9 +52,7 @@ def _create_worker_database() -> None:
 
 
 # The slow groups (browser, schemathesis, the big races, the demo's photos): `pytest -m "not slow"` leaves them
-# out while working; `make test` and CI run them. Under `--dist loadgroup` they run one after another on one
-# worker while the others share the rest: two of them at once (fifty buyers' threads, four gunicorn workers,
-# Chromium) would crowd a 2-core machine, and the checkout race bounds its own time.
+# out while working; `make test` and CI run them.
 SLOW = (
     "tests/e2e/",
     "tests/api/test_openapi_contract.py::test_api_keeps_its_contract",
@@ -68,22 +66,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.nodeid.startswith(SLOW):
             item.add_marker(pytest.mark.slow)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_xdist_make_scheduler(config, log):
-    """xdist's own loadgroup finds no group under pytest 9.2 (it renames items through `_nodeid`, which pytest no
-    longer reads), so the same scheduling is built here: the slow tests are one unit of work, every other test
-    a unit of its own."""
-    if config.getvalue("dist") != "loadgroup":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class SlowTogether(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return "slow" if nodeid.startswith(SLOW) else nodeid
-
-    return SlowTogether(config, log)
 
 
 def pytest_unconfigure(config):
