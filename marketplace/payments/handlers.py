@@ -3,8 +3,9 @@ going back means for an order (paid, cancelled, its stock back, its shop told), 
 may see; payments cannot import it, since orders starts payments, refunds them and shows their instructions
 (the arrows run orders -> payments). So orders hands its handlers over at start-up (orders.init_orders), as
 Flask-Login is handed a user_loader. Passing callables at each call would not reach far enough: it is the
-provider that calls, through payments' own routes. Payments knows an order only by what it reads of it
-(id, code, total_vnd, checkout_id, payment_method, awaits_payment, its shop's bank account).
+provider that calls, through payments' own routes. Payments knows orders and checkouts only by the
+attributes it reads of them (an order's id, code, total, method, shop and awaits_payment; a checkout's id,
+amount and orders).
 """
 
 from collections.abc import Callable, Sequence
