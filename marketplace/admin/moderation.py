@@ -16,6 +16,7 @@ from ..audit.services import record_decision
 from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
+from ..pagination import paginate
 from ..permissions import require_admin
 from ..shops.models import Shop, ShopMember
 from ..shops.services import notify_shop
@@ -49,11 +50,7 @@ def list_shops(*, q: str = "", show: str = "", page: int = 1, per_page: int = 30
         query = query.where(Shop.is_verified.is_(True))
     elif show == "hidden":
         query = query.where(Shop.hidden_by_admin_at.is_not(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    shops = db.session.scalars(query.options(selectinload(Shop.logo))
-                               .order_by(Shop.created_at.desc(), Shop.id.desc())
-                               .offset((max(page, 1) - 1) * per_page).limit(per_page))
-    return list(shops), total
+    return paginate(query, page, per_page, Shop.created_at.desc(), Shop.id.desc(), options=(selectinload(Shop.logo),))
 
 
 def product_counts(shop_ids: list[int]) -> dict[int, int]:

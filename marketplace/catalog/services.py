@@ -1,7 +1,7 @@
 """The rules of the catalogue: what a product must have, who may change it, what buyers see."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -9,6 +9,7 @@ from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..gs1 import BadGtin, gtin14
 from ..media.services import save_image
+from ..pagination import paginate
 from ..permissions import require_role
 from ..shops.models import Shop
 from ..shops.services import unique_slug
@@ -46,13 +47,15 @@ def get_category(category_id) -> Category:
     return category
 
 
+def _listing_data() -> tuple:
+    """What a product card or page shows, in a fixed number of queries (built when asked: a loader option
+    made at import time would configure the mappers before every model is imported)."""
+    return (selectinload(Product.variants), selectinload(Product.photos).joinedload(ProductPhoto.image),
+            selectinload(Product.shop), selectinload(Product.category))
+
+
 def _with_listing_data(query):
-    return query.options(
-        selectinload(Product.variants),
-        selectinload(Product.photos).joinedload(ProductPhoto.image),
-        selectinload(Product.shop),
-        selectinload(Product.category),
-    )
+    return query.options(*_listing_data())
 
 
 def public_products_query():
@@ -77,12 +80,7 @@ def list_public_products(*, category: Category | None = None, province_code: int
         query = query.where(Shop.province_code == province_code)
     if shop is not None:
         query = query.where(Product.shop_id == shop.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        _with_listing_data(query.order_by(*SORTS.get(sort, SORTS["newest"])))
-        .offset((max(page, 1) - 1) * per_page).limit(per_page)
-    ).all()
-    return list(items), total
+    return paginate(query, page, per_page, *SORTS.get(sort, SORTS["newest"]), options=_listing_data())
 
 
 def list_shop_products(shop: Shop, actor: User) -> list[Product]:

@@ -65,6 +65,7 @@ from ..cart.services import CartOwner, CartReview, clear, find_cart, review
 from ..catalog.models import Variant
 from ..errors import Conflict, DomainError, NotFound, PermissionDenied
 from ..extensions import db
+from ..pagination import paginate
 from ..payments.base import PaymentMethod
 from ..payments.refunds import record_provider_refund, refund_order
 from ..payments.registry import METHODS, enabled_methods, get_method
@@ -375,16 +376,21 @@ def _clean_reason(reason, *, required: bool) -> str:
 
 # --- the buyer's side -----------------------------------------------------------------
 
+NEWEST_FIRST = (Order.created_at.desc(), Order.id.desc())
+
+
+def _details() -> tuple:
+    """Built when asked, as catalog's listing data."""
+    return selectinload(Order.lines), selectinload(Order.events), selectinload(Order.checkout)
+
+
 def _with_details(query):
-    return query.options(selectinload(Order.lines), selectinload(Order.events), selectinload(Order.checkout))
+    return query.options(*_details())
 
 
 def buyer_orders(user: User, page: int = 1, per_page: int = 20) -> tuple[list[Order], int]:
     query = select(Order).where(Order.user_id == user.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    orders = db.session.scalars(_with_details(query).order_by(Order.created_at.desc(), Order.id.desc())
-                                .offset((page - 1) * per_page).limit(per_page)).all()
-    return list(orders), total
+    return paginate(query, page, per_page, *NEWEST_FIRST, options=_details())
 
 
 def get_buyer_order(user: User | None, order_id) -> Order:
@@ -443,10 +449,8 @@ def seller_orders(user: User, *, status: str | None = None, shop_id: int | None 
     counts = {s: 0 for s in STATUSES}
     counts.update(_count_by_status(scope))
     query = scope.where(Order.status == status) if status else scope
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    orders = db.session.scalars(_with_details(query).order_by(Order.created_at.desc(), Order.id.desc())
-                                .offset((page - 1) * per_page).limit(per_page)).all()
-    return list(orders), total, counts
+    orders, total = paginate(query, page, per_page, *NEWEST_FIRST, options=_details())
+    return orders, total, counts
 
 
 def count_waiting_for_seller(shop_id: int) -> int:

@@ -12,6 +12,7 @@ from ..accounts.services import find_by_login, normalize_phone
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..notifications.services import notify
+from ..pagination import paginate
 from ..permissions import MANAGER, OWNER, require_role, role_in
 from ..utils import clean_text, fold, parse_id, slugify
 from .banks import BANKS
@@ -233,11 +234,7 @@ def list_public_shops(province_code: int | None = None, page: int = 1, per_page:
     query = select(Shop).where(Shop.is_public)
     if province_code:
         query = query.where(Shop.province_code == province_code)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    shops = db.session.scalars(
-        query.order_by(Shop.created_at.desc(), Shop.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(shops), total
+    return paginate(query, page, per_page, Shop.created_at.desc(), Shop.id.desc())
 
 
 def province_shop_counts() -> dict[int, int]:
