@@ -4,7 +4,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
-from ..forms import max_length
+from ..forms import filled_rows, max_length
 from .units import UNITS
 
 REQUIRED = _l("Vui lòng điền mục này.")
@@ -43,6 +43,11 @@ class ProductForm(FlaskForm):
                        render_kw={"inputmode": "numeric", "placeholder": "8931234567897"})
     photos = MultipleFileField(_l("Ảnh sản phẩm (tối đa 8, ảnh đầu là ảnh bìa)"), render_kw={"accept": "image/*"})
 
+    error_names = {"file": "photos"}  # for attach_error: a photo's refusal names the service's `file`
+
+    def error_rows(self) -> dict:
+        return {"variants": filled_rows(self.variants)}
+
     def fill_choices(self, categories) -> None:
         groups = {}
         for top in categories:
@@ -50,17 +55,12 @@ class ProductForm(FlaskForm):
         self.category_id.choices = groups
 
     def variant_data(self) -> list[dict]:
-        rows = []
-        for row in self.variants:
-            if row.form.is_empty():
-                continue
-            rows.append({
-                "id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
-                "name": row.form.name.data,
-                "price_vnd": parse_amount(row.form.price_vnd.data),
-                "stock": parse_amount(row.form.stock.data) or "0",
-            })
-        return rows
+        return [{
+            "id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
+            "name": row.form.name.data,
+            "price_vnd": parse_amount(row.form.price_vnd.data),
+            "stock": parse_amount(row.form.stock.data) or "0",
+        } for row in filled_rows(self.variants)]
 
 
 class PhotoForm(FlaskForm):

@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import attach_error
+from ..media.uploads import read_uploads
 from ..orders.services import count_waiting_for_seller
 from ..permissions import require_role, role_in
 from ..shops import services as shop_services
-from ..web import form_status, uploaded_files
+from ..web import form_status
 from . import services
 from .forms import VARIANT_ROWS, PhotoForm, ProductForm, StockForm, parse_amount
 
@@ -63,29 +64,14 @@ def new_product(slug: str):
                 unit=form.unit.data, description=form.description.data, status=form.status.data,
                 variants=form.variant_data(), gtin=form.gtin.data,
             )
-            for data in uploaded_files(form.photos):
+            for data in read_uploads(form.photos.data):
                 services.add_photo(product, current_user, data)
         except DomainError as error:
-            _attach_product_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Đã lưu “%(title)s”.", title=product.title), "success")
             return redirect(url_for("seller.dashboard", shop=shop.slug))
     return render_template("seller/product_form.html", form=form, shop=shop, product=None), form_status(form)
-
-
-def _attach_product_error(form: ProductForm, error: DomainError) -> None:
-    field = error.field or ""
-    if field.startswith("variants."):
-        _, index, name = field.split(".")
-        rows = [row for row in form.variants if not row.form.is_empty()]
-        if int(index) < len(rows):
-            target = getattr(rows[int(index)].form, name)
-            target.errors = [*target.errors, error.message]
-            return
-    if field == "variants":
-        form.form_errors.append(error.message)  # about the rows as a whole, e.g. none filled in
-        return
-    attach_error(form, DomainError(error.message, "photos" if field == "file" else field))
 
 
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
@@ -99,10 +85,10 @@ def edit_product(product_id: int):
                 "description": form.description.data, "status": form.status.data,
                 "variants": form.variant_data(), "gtin": form.gtin.data,
             })
-            for data in uploaded_files(form.photos):
+            for data in read_uploads(form.photos.data):
                 services.add_photo(product, current_user, data)
         except DomainError as error:
-            _attach_product_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Đã lưu “%(title)s”.", title=product.title), "success")
             return redirect(url_for("seller.dashboard", shop=product.shop.slug))
@@ -115,7 +101,7 @@ def add_photos(product_id: int):
     product = services.get_product_for_edit(product_id, current_user)
     form = PhotoForm()
     try:
-        files = uploaded_files(form.photos)
+        files = read_uploads(form.photos.data)
         if not files:
             raise DomainError(_("Hãy chọn ít nhất một ảnh."), "photos")
         for data in files:
