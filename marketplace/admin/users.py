@@ -16,9 +16,9 @@ from ..accounts.services import normalize_phone
 from ..audit.services import record_decision
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
-from ..pagination import paginate
 from ..permissions import require_admin
-from ..utils import clean_text, parse_id
+from ..queries import get_by_id, paginate
+from ..utils import clean_text
 from .moderation import clean_reason
 
 USER_FILTERS = ("admins", "disabled")
@@ -48,8 +48,7 @@ def list_users(*, q: str = "", show: str = "", page: int = 1, per_page: int = 30
 
 
 def get_user(user_id) -> User:
-    user_id = parse_id(user_id)
-    user = db.session.get(User, user_id) if user_id else None
+    user = get_by_id(User, user_id)
     if user is None:
         raise NotFound(_("Không tìm thấy tài khoản."))
     return user

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..pagination import paginate
+from ..queries import paginate
 from .models import AuditEntry
 
 if TYPE_CHECKING:

@@ -9,11 +9,11 @@ from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..gs1 import BadGtin, gtin14
 from ..media.services import save_image
-from ..pagination import paginate
 from ..permissions import require_role
+from ..queries import get_by_id, paginate
 from ..shops.models import Shop
 from ..shops.services import unique_slug
-from ..utils import clean_text, parse_id, utcnow
+from ..utils import clean_text, utcnow
 from .models import MAX_PHOTOS, Category, Product, ProductPhoto, Variant
 from .units import normalize_unit
 
@@ -40,8 +40,7 @@ def all_categories() -> list[Category]:
 
 
 def get_category(category_id) -> Category:
-    category_id = parse_id(category_id)
-    category = db.session.get(Category, category_id) if category_id else None
+    category = get_by_id(Category, category_id)
     if category is None:
         raise DomainError(_("Vui lòng chọn danh mục."), "category_id")
     return category

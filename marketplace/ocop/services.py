@@ -12,8 +12,8 @@ from ..audit.services import record_decision
 from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
-from ..pagination import paginate
 from ..permissions import require_admin, require_role, role_in
+from ..queries import paginate
 from ..search.sync import queue_products
 from ..shops.services import notify_shop
 from ..side_effects import after_commit

@@ -12,9 +12,9 @@ from ..accounts.services import find_by_login, normalize_phone
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..notifications.services import notify
-from ..pagination import paginate
 from ..permissions import MANAGER, OWNER, require_role, role_in
-from ..utils import clean_text, fold, parse_id, slugify
+from ..queries import get_by_id, paginate
+from ..utils import clean_text, fold, slugify
 from .banks import BANKS
 from .locations import check_location
 from .models import Shop, ShopMember
@@ -45,8 +45,7 @@ def get_shop(slug: str) -> Shop:
 
 
 def get_shop_by_id(shop_id: int) -> Shop:
-    shop_id = parse_id(shop_id)
-    shop = db.session.get(Shop, shop_id) if shop_id else None
+    shop = get_by_id(Shop, shop_id)
     if shop is None:
         raise NotFound(_("Không tìm thấy gian hàng."))
     return shop
