@@ -1,9 +1,7 @@
 """Helpers shared by the HTML views."""
 
-from flask import current_app, request
+from flask import request
 from wtforms import FieldList, FormField
-
-from .media.services import read_upload
 
 
 def form_status(form) -> int:
@@ -28,12 +26,6 @@ def has_errors(form) -> bool:
         elif field.errors:
             return True
     return False
-
-
-def uploaded_files(field) -> list[bytes]:
-    files = field.data if isinstance(field.data, list) else [field.data]
-    limit = current_app.config["MAX_IMAGE_BYTES"]
-    return [read_upload(f.stream, limit) for f in files if f and getattr(f, "filename", "")]
 
 
 MAX_PAGE = 10_000  # as the API's PageArgs: page × per_page stays far inside a 64-bit OFFSET

@@ -9,6 +9,7 @@ REQUIRED = _l("Vui lòng điền mục này.")
 
 
 class RegisterForm(FlaskForm):
+    error_names = {"phone": "login", "email": "login"}  # for attach_error: one box takes either
     name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), max_length(100)])
     login = StringField(
         _l("Số điện thoại hoặc email"),

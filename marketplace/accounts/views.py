@@ -37,9 +37,7 @@ def register():
         try:
             user = services.register_user(name=form.name.data, password=form.password.data, **contact)
         except DomainError as error:
-            attach_error(form, error, default_field="login" if error.field in ("phone", "email") else None)
-            if error.field in ("phone", "email"):
-                form.login.errors = [error.message]
+            attach_error(form, error)
         else:
             login_user(user, remember=True)
             _take_over_guest_cart(user)
@@ -58,7 +56,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is None:
-            form.form_errors.append(_("Sai số điện thoại/email hoặc mật khẩu."))
+            attach_error(form, DomainError(_("Sai số điện thoại/email hoặc mật khẩu.")))
         else:
             login_user(user, remember=form.remember.data)
             _take_over_guest_cart(user)

@@ -16,9 +16,10 @@ from ..catalog.models import Category, Product
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..permissions import require_admin
+from ..queries import get_by_id
 from ..search.sync import queue_products
 from ..shops.services import unique_slug
-from ..utils import clean_text, parse_id
+from ..utils import clean_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -35,8 +36,7 @@ def product_counts() -> dict[int, int]:
 
 
 def get_category(category_id) -> Category:
-    category_id = parse_id(category_id)
-    category = db.session.get(Category, category_id) if category_id else None
+    category = get_by_id(Category, category_id)
     if category is None:
         raise NotFound(_("Không tìm thấy danh mục."))
     return category
@@ -68,7 +68,7 @@ def _clean_slug(value, exclude_id: int | None) -> str | None:
 def _clean_parent(value, category: Category | None) -> Category | None:
     if value in (None, "", 0, "0"):
         return None
-    parent = db.session.get(Category, parent_id) if (parent_id := parse_id(value)) else None
+    parent = get_by_id(Category, value)
     if parent is None:
         raise DomainError(_("Không tìm thấy danh mục cha."), "parent_id")
     if parent.parent_id is not None:

@@ -17,6 +17,7 @@ from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..permissions import require_admin
+from ..queries import get_by_id, paginate
 from ..shops.models import Shop, ShopMember
 from ..shops.services import notify_shop
 from ..utils import clean_text, parse_id, slugify, utcnow
@@ -49,11 +50,7 @@ def list_shops(*, q: str = "", show: str = "", page: int = 1, per_page: int = 30
         query = query.where(Shop.is_verified.is_(True))
     elif show == "hidden":
         query = query.where(Shop.hidden_by_admin_at.is_not(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    shops = db.session.scalars(query.options(selectinload(Shop.logo))
-                               .order_by(Shop.created_at.desc(), Shop.id.desc())
-                               .offset((max(page, 1) - 1) * per_page).limit(per_page))
-    return list(shops), total
+    return paginate(query, page, per_page, Shop.created_at.desc(), Shop.id.desc(), options=(selectinload(Shop.logo),))
 
 
 def product_counts(shop_ids: list[int]) -> dict[int, int]:
@@ -82,8 +79,7 @@ def shop_products(shop: Shop) -> list[Product]:
 
 
 def get_product(product_id) -> Product:
-    product_id = parse_id(product_id)
-    product = db.session.get(Product, product_id) if product_id else None
+    product = get_by_id(Product, product_id)
     if product is None or product.status == "deleted":
         raise NotFound(_("Không tìm thấy sản phẩm."))
     return product
@@ -110,56 +106,40 @@ def set_verified(shop: Shop, actor: User, verified: bool, note: str | None = Non
 
 
 def hide_shop(shop: Shop, actor: User, reason) -> Shop:
-    require_admin(actor)
-    reason = clean_reason(reason, required=True)
-    if shop.hidden_by_admin_at is not None:
-        raise Conflict(_("Gian hàng này đã bị ẩn."))
-    shop.hidden_by_admin_at, shop.moderation_reason = utcnow(), reason
-    record_decision(actor, "shop.hide", "shop", shop.id, reason=reason)
-    notify_shop(shop.id, "moderation", lambda: _(
+    return _moderate(shop, actor, True, reason, _("Gian hàng này đã bị ẩn."), lambda reason: _(
         "Ban quản trị đã ẩn gian hàng %(shop)s. Lý do: %(reason)s", shop=shop.name, reason=_short(reason)))
-    db.session.flush()
-    return shop
 
 
 def unhide_shop(shop: Shop, actor: User, note=None) -> Shop:
-    require_admin(actor)
-    note = clean_reason(note, required=False, field="note")
-    if shop.hidden_by_admin_at is None:
-        raise Conflict(_("Gian hàng này không bị ẩn."))
-    previous = shop.moderation_reason
-    shop.hidden_by_admin_at = shop.moderation_reason = None
-    record_decision(actor, "shop.unhide", "shop", shop.id, reason=note, hidden_for=previous)
-    notify_shop(shop.id, "moderation", lambda: _(
+    return _moderate(shop, actor, False, note, _("Gian hàng này không bị ẩn."), lambda _note: _(
         "Ban quản trị đã cho hiện lại gian hàng %(shop)s.", shop=shop.name))
-    db.session.flush()
-    return shop
 
 
 def hide_product(product: Product, actor: User, reason) -> Product:
-    require_admin(actor)
-    reason = clean_reason(reason, required=True)
-    if product.hidden_by_admin_at is not None:
-        raise Conflict(_("Sản phẩm này đã bị ẩn."))
-    product.hidden_by_admin_at, product.moderation_reason = utcnow(), reason
-    record_decision(actor, "product.hide", "product", product.id, reason=reason, title=product.title)
-    notify_shop(product.shop_id, "moderation", lambda: _(
+    return _moderate(product, actor, True, reason, _("Sản phẩm này đã bị ẩn."), lambda reason: _(
         "Ban quản trị đã ẩn sản phẩm “%(title)s”. Lý do: %(reason)s", title=product.title[:80],
-        reason=_short(reason)))
-    db.session.flush()
-    return product
+        reason=_short(reason)), title=product.title)
 
 
 def unhide_product(product: Product, actor: User, note=None) -> Product:
+    return _moderate(product, actor, False, note, _("Sản phẩm này không bị ẩn."), lambda _note: _(
+        "Ban quản trị đã cho hiện lại sản phẩm “%(title)s”.", title=product.title[:80]), title=product.title)
+
+
+def _moderate(subject: Shop | Product, actor: User, hide: bool, reason, refused: str, notice, **details):
+    """Hide a shop or a product (a reason is required: the seller reads it) or show it again (a note may say
+    why; the log keeps the reason it was hidden for), logged in the decision's transaction and told to the
+    shop. `notice(reason)` words the shop's notification, in each member's language when it is sent."""
     require_admin(actor)
-    note = clean_reason(note, required=False, field="note")
-    if product.hidden_by_admin_at is None:
-        raise Conflict(_("Sản phẩm này không bị ẩn."))
-    previous = product.moderation_reason
-    product.hidden_by_admin_at = product.moderation_reason = None
-    record_decision(actor, "product.unhide", "product", product.id, reason=note, title=product.title,
-                    hidden_for=previous)
-    notify_shop(product.shop_id, "moderation", lambda: _(
-        "Ban quản trị đã cho hiện lại sản phẩm “%(title)s”.", title=product.title[:80]))
+    reason = clean_reason(reason, required=hide, field="reason" if hide else "note")
+    if (subject.hidden_by_admin_at is not None) == hide:
+        raise Conflict(refused)
+    kind = "shop" if isinstance(subject, Shop) else "product"
+    if not hide:
+        details["hidden_for"] = subject.moderation_reason
+    subject.hidden_by_admin_at, subject.moderation_reason = (utcnow(), reason) if hide else (None, None)
+    record_decision(actor, ("shop.hide" if hide else "shop.unhide") if kind == "shop"
+                    else ("product.hide" if hide else "product.unhide"), kind, subject.id, reason=reason, **details)
+    notify_shop(subject.id if kind == "shop" else subject.shop_id, "moderation", lambda: notice(reason))
     db.session.flush()
-    return product
+    return subject

@@ -9,7 +9,7 @@ deleted; login and token checks already refuse an inactive account (accounts.ser
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ..accounts.models import User
 from ..accounts.services import normalize_phone
@@ -17,7 +17,8 @@ from ..audit.services import record_decision
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..permissions import require_admin
-from ..utils import clean_text, parse_id
+from ..queries import get_by_id, paginate
+from ..utils import clean_text
 from .moderation import clean_reason
 
 USER_FILTERS = ("admins", "disabled")
@@ -43,15 +44,11 @@ def list_users(*, q: str = "", show: str = "", page: int = 1, per_page: int = 30
         query = query.where(User.is_admin.is_(True))
     elif show == "disabled":
         query = query.where(User.active.is_(False))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    users = db.session.scalars(query.order_by(User.created_at.desc(), User.id.desc())
-                               .offset((max(page, 1) - 1) * per_page).limit(per_page))
-    return list(users), total
+    return paginate(query, page, per_page, User.created_at.desc(), User.id.desc())
 
 
 def get_user(user_id) -> User:
-    user_id = parse_id(user_id)
-    user = db.session.get(User, user_id) if user_id else None
+    user = get_by_id(User, user_id)
     if user is None:
         raise NotFound(_("Không tìm thấy tài khoản."))
     return user

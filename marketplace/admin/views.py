@@ -42,6 +42,13 @@ def _act(action: Callable[[], object], done: str, back: str):
     return redirect(back)
 
 
+def _switch(field: str, decide: Callable[[bool, str | None], object], done: tuple[str, str], back: str):
+    """A yes/no decision from a button (its `field` is "1" for yes) with the note the admin may add; back to
+    the list the admin came from, else to `back`. `done`: what the admin reads after a yes, after a no."""
+    yes = request.form.get(field) == "1"
+    return _act(lambda: decide(yes, NoteForm().note.data), done[0] if yes else done[1], _back(back))
+
+
 def _with_reason(decide: Callable[[str], object], done: str, back: str, template: str, **context):
     """A decision that needs a written reason: done and back to `back`, or its form again (422) with the
     refusal beside the reason."""
@@ -77,11 +84,17 @@ def audit():
 @bp.get("/shops")
 @admin_required
 def shops():
+    return _search_page("admin/shops.html", "shops", moderation.list_shops, moderation.SHOP_FILTERS,
+                        lambda found: {"counts": moderation.product_counts([s.id for s in found])})
+
+
+def _search_page(template: str, name: str, find, filters, more=lambda found: {}):
+    """A list the admin searches (`?q=`), filters (`?show=`, one of `filters`) and pages through."""
     page, q, show = page_arg(), request.args.get("q", ""), request.args.get("show", "")
-    show = show if show in moderation.SHOP_FILTERS else ""
-    found, total = moderation.list_shops(q=q, show=show, page=page, per_page=LIST_PER_PAGE)
-    return render_template("admin/shops.html", shops=found, total=total, page=page, per_page=LIST_PER_PAGE,
-                           q=q, show=show, counts=moderation.product_counts([s.id for s in found]))
+    show = show if show in filters else ""
+    found, total = find(q=q, show=show, page=page, per_page=LIST_PER_PAGE)
+    return render_template(template, **{name: found}, total=total, page=page, per_page=LIST_PER_PAGE,
+                           q=q, show=show, **more(found))
 
 
 @bp.get("/shops/<int:shop_id>")
@@ -96,11 +109,9 @@ def shop(shop_id: int):
 @admin_required
 def verify_shop(shop_id: int):
     found = moderation.get_shop(shop_id)
-    verified = request.form.get("verified") == "1"
-    done = (_("Đã xác minh gian hàng %(name)s.", name=found.name) if verified
-            else _("Đã bỏ xác minh gian hàng %(name)s.", name=found.name))
-    return _act(lambda: moderation.set_verified(found, current_user, verified, NoteForm().note.data), done,
-                _back(url_for("admin.shop", shop_id=found.id)))
+    return _switch("verified", lambda verified, note: moderation.set_verified(found, current_user, verified, note),
+                   (_("Đã xác minh gian hàng %(name)s.", name=found.name),
+                    _("Đã bỏ xác minh gian hàng %(name)s.", name=found.name)), url_for("admin.shop", shop_id=found.id))
 
 
 @bp.route("/shops/<int:shop_id>/hide", methods=["GET", "POST"])
@@ -210,22 +221,17 @@ def delete_category(category_id: int):
 @bp.get("/users")
 @admin_required
 def users():
-    page, q, show = page_arg(), request.args.get("q", ""), request.args.get("show", "")
-    show = show if show in user_services.USER_FILTERS else ""
-    found, total = user_services.list_users(q=q, show=show, page=page, per_page=LIST_PER_PAGE)
-    return render_template("admin/users.html", users=found, total=total, page=page, per_page=LIST_PER_PAGE,
-                           q=q, show=show)
+    return _search_page("admin/users.html", "users", user_services.list_users, user_services.USER_FILTERS)
 
 
 @bp.post("/users/<int:user_id>/admin")
 @admin_required
 def set_admin(user_id: int):
     user = user_services.get_user(user_id)
-    make = request.form.get("make") == "1"
-    done = (_("%(name)s giờ là quản trị viên.", name=user.name) if make
-            else _("Đã bỏ quyền quản trị của %(name)s.", name=user.name))
-    return _act(lambda: user_services.set_admin(user, current_user, make, NoteForm().note.data), done,
-                _back(url_for("admin.users", q=user.login_label)))
+    return _switch("make", lambda make, note: user_services.set_admin(user, current_user, make, note),
+                   (_("%(name)s giờ là quản trị viên.", name=user.name),
+                    _("Đã bỏ quyền quản trị của %(name)s.", name=user.name)),
+                   url_for("admin.users", q=user.login_label))
 
 
 @bp.route("/users/<int:user_id>/disable", methods=["GET", "POST"])

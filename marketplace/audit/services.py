@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
+from ..queries import paginate
 from .models import AuditEntry
 
 if TYPE_CHECKING:
@@ -49,7 +50,4 @@ def audit_entries(*, subject_type: str | None = None, subject_id: int | None = N
         query = query.where(AuditEntry.subject_type == subject_type)
     if subject_id:
         query = query.where(AuditEntry.subject_id == subject_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page))
-    return list(rows), total
+    return paginate(query, page, per_page, AuditEntry.created_at.desc(), AuditEntry.id.desc())

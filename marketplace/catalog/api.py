@@ -1,5 +1,3 @@
-from flask import current_app
-from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
@@ -18,9 +16,8 @@ from ..api.schemas import (
     page_schema,
     words_pattern,
 )
-from ..errors import DomainError
 from ..extensions import db
-from ..media.services import read_upload
+from ..media.uploads import required_photo
 from ..ocop.services import current_rating, current_ratings
 from ..shops.services import get_shop_by_id
 from ..utils import MAX_DB_ID
@@ -244,11 +241,7 @@ def delete_product(product_id: int):
 def upload_image(files, product_id: int):
     """Add a photo (JPEG, PNG, WebP or HEIC) as multipart field `file`; the first photo is the cover."""
     product = services.get_product_for_edit(product_id, current_api_user())
-    upload = files["file"]
-    if not getattr(upload, "filename", None):
-        raise DomainError(_("Hãy chọn một ảnh."), "file")
-    data = read_upload(upload.stream, current_app.config["MAX_IMAGE_BYTES"])
-    return photo_body(services.add_photo(product, current_api_user(), data))
+    return photo_body(services.add_photo(product, current_api_user(), required_photo(files["file"])))
 
 
 @blp.delete("/products/<id:product_id>/images/<id:photo_id>")

@@ -4,7 +4,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
-from ..forms import max_length
+from ..forms import filled_rows, max_length
 from .units import UNITS
 
 REQUIRED = _l("Vui lòng điền mục này.")
@@ -43,24 +43,30 @@ class ProductForm(FlaskForm):
                        render_kw={"inputmode": "numeric", "placeholder": "8931234567897"})
     photos = MultipleFileField(_l("Ảnh sản phẩm (tối đa 8, ảnh đầu là ảnh bìa)"), render_kw={"accept": "image/*"})
 
+    error_names = {"file": "photos"}  # for attach_error: a photo's refusal names the service's `file`
+
+    def error_rows(self) -> dict:
+        return {"variants": filled_rows(self.variants)}
+
     def fill_choices(self, categories) -> None:
         groups = {}
         for top in categories:
             groups[top.display_name] = [(top.id, top.display_name)] + [(c.id, c.display_name) for c in top.children]
         self.category_id.choices = groups
 
+    def product_data(self) -> dict:
+        """What catalog.services.create_product and update_product take."""
+        return {"title": self.title.data, "category_id": self.category_id.data, "unit": self.unit.data,
+                "description": self.description.data, "status": self.status.data,
+                "variants": self.variant_data(), "gtin": self.gtin.data}
+
     def variant_data(self) -> list[dict]:
-        rows = []
-        for row in self.variants:
-            if row.form.is_empty():
-                continue
-            rows.append({
-                "id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
-                "name": row.form.name.data,
-                "price_vnd": parse_amount(row.form.price_vnd.data),
-                "stock": parse_amount(row.form.stock.data) or "0",
-            })
-        return rows
+        return [{
+            "id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
+            "name": row.form.name.data,
+            "price_vnd": parse_amount(row.form.price_vnd.data),
+            "stock": parse_amount(row.form.stock.data) or "0",
+        } for row in filled_rows(self.variants)]
 
 
 class PhotoForm(FlaskForm):

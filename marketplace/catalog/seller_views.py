@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import attach_error
+from ..media.uploads import read_uploads
 from ..orders.services import count_waiting_for_seller
 from ..permissions import require_role, role_in
 from ..shops import services as shop_services
-from ..web import form_status, uploaded_files
+from ..web import form_status
 from . import services
 from .forms import VARIANT_ROWS, PhotoForm, ProductForm, StockForm, parse_amount
 
@@ -58,34 +59,14 @@ def new_product(slug: str):
     form = _product_form()
     if form.validate_on_submit():
         try:
-            product = services.create_product(
-                shop, current_user, title=form.title.data, category_id=form.category_id.data,
-                unit=form.unit.data, description=form.description.data, status=form.status.data,
-                variants=form.variant_data(), gtin=form.gtin.data,
-            )
-            for data in uploaded_files(form.photos):
-                services.add_photo(product, current_user, data)
+            product = services.create_product(shop, current_user, **form.product_data())
+            _add_photos(product, read_uploads(form.photos.data))
         except DomainError as error:
-            _attach_product_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Đã lưu “%(title)s”.", title=product.title), "success")
             return redirect(url_for("seller.dashboard", shop=shop.slug))
     return render_template("seller/product_form.html", form=form, shop=shop, product=None), form_status(form)
-
-
-def _attach_product_error(form: ProductForm, error: DomainError) -> None:
-    field = error.field or ""
-    if field.startswith("variants."):
-        _, index, name = field.split(".")
-        rows = [row for row in form.variants if not row.form.is_empty()]
-        if int(index) < len(rows):
-            target = getattr(rows[int(index)].form, name)
-            target.errors = [*target.errors, error.message]
-            return
-    if field == "variants":
-        form.form_errors.append(error.message)  # about the rows as a whole, e.g. none filled in
-        return
-    attach_error(form, DomainError(error.message, "photos" if field == "file" else field))
 
 
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
@@ -94,15 +75,10 @@ def edit_product(product_id: int):
     form = _product_form(product)
     if form.validate_on_submit():
         try:
-            services.update_product(product, current_user, {
-                "title": form.title.data, "category_id": form.category_id.data, "unit": form.unit.data,
-                "description": form.description.data, "status": form.status.data,
-                "variants": form.variant_data(), "gtin": form.gtin.data,
-            })
-            for data in uploaded_files(form.photos):
-                services.add_photo(product, current_user, data)
+            services.update_product(product, current_user, form.product_data())
+            _add_photos(product, read_uploads(form.photos.data))
         except DomainError as error:
-            _attach_product_error(form, error)
+            attach_error(form, error)
         else:
             flash(_("Đã lưu “%(title)s”.", title=product.title), "success")
             return redirect(url_for("seller.dashboard", shop=product.shop.slug))
@@ -115,31 +91,43 @@ def add_photos(product_id: int):
     product = services.get_product_for_edit(product_id, current_user)
     form = PhotoForm()
     try:
-        files = uploaded_files(form.photos)
+        files = read_uploads(form.photos.data)
         if not files:
             raise DomainError(_("Hãy chọn ít nhất một ảnh."), "photos")
-        for data in files:
-            services.add_photo(product, current_user, data)
+        _add_photos(product, files)
     except DomainError as error:
         db.session.rollback()  # all photos of the batch or none
         flash(error.message, "error")
-        return redirect(url_for("seller.edit_product", product_id=product.id))
+        return _to_photos(product)
     flash(_("Đã thêm ảnh."), "success")
-    return redirect(url_for("seller.edit_product", product_id=product.id))
+    return _to_photos(product)
 
 
 @bp.post("/products/<int:product_id>/photos/<int:photo_id>/remove")
 def remove_photo(product_id: int, photo_id: int):
-    product = services.get_product_for_edit(product_id, current_user)
-    services.remove_photo(product, current_user, photo_id)
-    flash(_("Đã xoá ảnh."), "info")
-    return redirect(url_for("seller.edit_product", product_id=product.id))
+    return _on_photo(product_id, photo_id, services.remove_photo, _("Đã xoá ảnh."))
 
 
 @bp.post("/products/<int:product_id>/photos/<int:photo_id>/cover")
 def make_cover(product_id: int, photo_id: int):
+    return _on_photo(product_id, photo_id, services.make_cover)
+
+
+def _on_photo(product_id: int, photo_id: int, act, done: str | None = None):
     product = services.get_product_for_edit(product_id, current_user)
-    services.make_cover(product, current_user, photo_id)
+    act(product, current_user, photo_id)
+    if done:
+        flash(done, "info")
+    return _to_photos(product)
+
+
+def _add_photos(product, files: list[bytes]) -> None:
+    for data in files:
+        services.add_photo(product, current_user, data)
+
+
+def _to_photos(product):
+    """Back to the product's edit page, where its photos are."""
     return redirect(url_for("seller.edit_product", product_id=product.id))
 
 

@@ -1,7 +1,7 @@
 """The rules of the catalogue: what a product must have, who may change it, what buyers see."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -10,9 +10,10 @@ from ..extensions import db
 from ..gs1 import BadGtin, gtin14
 from ..media.services import save_image
 from ..permissions import require_role
+from ..queries import get_by_id, paginate
 from ..shops.models import Shop
 from ..shops.services import unique_slug
-from ..utils import clean_text, parse_id, utcnow
+from ..utils import clean_text, utcnow
 from .models import MAX_PHOTOS, Category, Product, ProductPhoto, Variant
 from .units import normalize_unit
 
@@ -39,20 +40,21 @@ def all_categories() -> list[Category]:
 
 
 def get_category(category_id) -> Category:
-    category_id = parse_id(category_id)
-    category = db.session.get(Category, category_id) if category_id else None
+    category = get_by_id(Category, category_id)
     if category is None:
         raise DomainError(_("Vui lòng chọn danh mục."), "category_id")
     return category
 
 
+def _listing_data() -> tuple:
+    """What a product card or page shows, in a fixed number of queries (built when asked: a loader option
+    made at import time would configure the mappers before every model is imported)."""
+    return (selectinload(Product.variants), selectinload(Product.photos).joinedload(ProductPhoto.image),
+            selectinload(Product.shop), selectinload(Product.category))
+
+
 def _with_listing_data(query):
-    return query.options(
-        selectinload(Product.variants),
-        selectinload(Product.photos).joinedload(ProductPhoto.image),
-        selectinload(Product.shop),
-        selectinload(Product.category),
-    )
+    return query.options(*_listing_data())
 
 
 def public_products_query():
@@ -77,12 +79,7 @@ def list_public_products(*, category: Category | None = None, province_code: int
         query = query.where(Shop.province_code == province_code)
     if shop is not None:
         query = query.where(Product.shop_id == shop.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        _with_listing_data(query.order_by(*SORTS.get(sort, SORTS["newest"])))
-        .offset((max(page, 1) - 1) * per_page).limit(per_page)
-    ).all()
-    return list(items), total
+    return paginate(query, page, per_page, *SORTS.get(sort, SORTS["newest"]), options=_listing_data())
 
 
 def list_shop_products(shop: Shop, actor: User) -> list[Product]:

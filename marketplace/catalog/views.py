@@ -29,11 +29,11 @@ def browse():
     slug = request.args.get("category")
     category = db.session.scalar(select(Category).where(Category.slug == slug)) if slug else None
     province_code = request.args.get("province", type=int)
-    sort = request.args.get("sort", "newest")
+    sort, page = request.args.get("sort", "newest"), page_arg()
     products, total = services.list_public_products(category=category, province_code=province_code, sort=sort,
-                                                    page=page_arg(), per_page=PER_PAGE)
+                                                    page=page, per_page=PER_PAGE)
     return render_template(
-        "catalog/browse.html", products=products, total=total, page=page_arg(), per_page=PER_PAGE,
+        "catalog/browse.html", products=products, total=total, page=page, per_page=PER_PAGE,
         category=category, categories=services.categories_tree(), sort=sort, province_code=province_code,
         provinces=[(int(p.code), short_name(p.name)) for p in provinces()],
     )

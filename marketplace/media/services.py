@@ -28,15 +28,10 @@ from .models import Image
 from .processing import ImageRejected, process_image
 from .storage import get_storage
 
-__all__ = ["ImageRejected", "save_image", "read_upload"]
+__all__ = ["ImageRejected", "save_image"]
 
 # INSERT ... ON CONFLICT DO NOTHING, as each supported database spells it.
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def read_upload(stream, max_bytes: int) -> bytes:
-    """Read at most one byte past the limit, so an oversized file is never fully in memory."""
-    return stream.read(max_bytes + 1)
 
 
 def save_image(data: bytes, uploaded_by=None) -> Image:

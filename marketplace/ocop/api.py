@@ -6,7 +6,7 @@ both. A claim's fields come as multipart form fields beside the `certificate` fi
 """
 
 
-from flask import current_app, send_file
+from flask import send_file
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
@@ -16,7 +16,7 @@ from ..api.blueprint import Blueprint
 from ..api.schemas import Day, PageArgs, Text, UtcDateTime, page_body, page_schema, trimmed_pattern
 from ..catalog.services import get_product_for_edit
 from ..errors import NotFound
-from ..media.services import read_upload
+from ..media.uploads import read_upload
 from ..permissions import admin_token_required
 from . import certificates, services
 from .models import GROUPS, LEVELS, STARS, STATUSES, OcopClaim
@@ -125,10 +125,7 @@ def claim_body(claim: OcopClaim) -> dict:
 
 
 def _file(data: dict) -> bytes | None:
-    upload = data.pop("certificate", None)
-    if not upload or not getattr(upload, "filename", None):
-        return None
-    return read_upload(upload.stream, current_app.config["MAX_CERTIFICATE_BYTES"])
+    return read_upload(data.pop("certificate", None), "MAX_CERTIFICATE_BYTES")
 
 
 def _claim_of(product_id: int) -> OcopClaim:

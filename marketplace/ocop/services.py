@@ -13,6 +13,7 @@ from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..permissions import require_admin, require_role, role_in
+from ..queries import paginate
 from ..search.sync import queue_products
 from ..shops.services import notify_shop
 from ..side_effects import after_commit
@@ -238,13 +239,10 @@ def queue(status: str | None = PENDING, page: int = 1, per_page: int = 20) -> tu
         if status not in STATUSES:
             raise DomainError(_("Trạng thái không hợp lệ."), "status")
         query = query.where(OcopClaim.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.options(selectinload(OcopClaim.product).selectinload(Product.shop),
-                      selectinload(OcopClaim.product).selectinload(Product.photos).selectinload(ProductPhoto.image),
-                      selectinload(OcopClaim.decided_by))
-        .order_by(OcopClaim.submitted_at, OcopClaim.id).limit(per_page).offset((page - 1) * per_page))
-    return list(rows), total
+    return paginate(query, page, per_page, OcopClaim.submitted_at, OcopClaim.id, options=(
+        selectinload(OcopClaim.product).selectinload(Product.shop),
+        selectinload(OcopClaim.product).selectinload(Product.photos).selectinload(ProductPhoto.image),
+        selectinload(OcopClaim.decided_by)))
 
 
 def pending_count() -> int:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..catalog.services import get_product_for_edit
 from ..errors import DomainError
 from ..forms import attach_error
+from ..media.uploads import read_upload
 from ..permissions import admin_required
 from ..web import form_status, page_arg
 from . import certificates, services
@@ -45,17 +46,6 @@ def stars_filter(count: int) -> str:
 
 # --- the seller's claim -----------------------------------------------------------------
 
-def _uploaded(form: ClaimForm) -> bytes | None:
-    from flask import current_app
-
-    from ..media.services import read_upload
-
-    upload = form.certificate.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None
-    return read_upload(upload.stream, current_app.config["MAX_CERTIFICATE_BYTES"])
-
-
 @bp.route("/seller/products/<int:product_id>/ocop", methods=["GET", "POST"])
 @login_required
 def claim(product_id: int):
@@ -73,7 +63,7 @@ def claim(product_id: int):
     if form.validate_on_submit():
         try:
             data = form.data_for_service()
-            certificate = _uploaded(form)
+            certificate = read_upload(form.certificate.data, "MAX_CERTIFICATE_BYTES")
             if claim is None:
                 claim = services.submit_claim(product, current_user, data, certificate)
                 flash(_("Đã gửi hồ sơ OCOP. Quản trị viên sẽ kiểm tra giấy chứng nhận."), "success")

@@ -6,9 +6,13 @@ from wtforms.validators import Optional
 from ..forms import int_or_none, max_length
 from ..shops.locations import provinces, short_name, wards
 
+ADDRESS_FIELDS = ("recipient", "phone", "province_code", "ward_code", "street")
+
 
 class CheckoutForm(FlaskForm):
     """Checked by orders.services.place_checkout; errors come back under `address.<name>`."""
+
+    error_names = {f"address.{name}": name for name in ADDRESS_FIELDS}  # for attach_error
 
     recipient = StringField(_l("Người nhận"), validators=[max_length(100)], render_kw={"autocomplete": "name"})
     phone = StringField(_l("Số điện thoại"), validators=[max_length(30)],
@@ -32,8 +36,7 @@ class CheckoutForm(FlaskForm):
             self.payment_method.data = methods[0].name
 
     def address(self) -> dict:
-        return {name: getattr(self, name).data for name in ("recipient", "phone", "province_code", "ward_code",
-                                                             "street")}
+        return {name: getattr(self, name).data for name in ADDRESS_FIELDS}
 
 
 class FindOrderForm(FlaskForm):

@@ -69,6 +69,7 @@ from ..payments.base import PaymentMethod
 from ..payments.refunds import record_provider_refund, refund_order
 from ..payments.registry import METHODS, enabled_methods, get_method
 from ..permissions import require_admin, require_role
+from ..queries import get_by_id, paginate
 from ..search.sync import queue_products
 from ..shops.locations import check_location
 from ..shops.models import ShopMember
@@ -375,16 +376,21 @@ def _clean_reason(reason, *, required: bool) -> str:
 
 # --- the buyer's side -----------------------------------------------------------------
 
+NEWEST_FIRST = (Order.created_at.desc(), Order.id.desc())
+
+
+def _details() -> tuple:
+    """Built when asked, as catalog's listing data."""
+    return selectinload(Order.lines), selectinload(Order.events), selectinload(Order.checkout)
+
+
 def _with_details(query):
-    return query.options(selectinload(Order.lines), selectinload(Order.events), selectinload(Order.checkout))
+    return query.options(*_details())
 
 
 def buyer_orders(user: User, page: int = 1, per_page: int = 20) -> tuple[list[Order], int]:
     query = select(Order).where(Order.user_id == user.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    orders = db.session.scalars(_with_details(query).order_by(Order.created_at.desc(), Order.id.desc())
-                                .offset((page - 1) * per_page).limit(per_page)).all()
-    return list(orders), total
+    return paginate(query, page, per_page, *NEWEST_FIRST, options=_details())
 
 
 def get_buyer_order(user: User | None, order_id) -> Order:
@@ -397,8 +403,7 @@ def get_buyer_order(user: User | None, order_id) -> Order:
 
 
 def get_buyer_checkout(user: User | None, checkout_id) -> Checkout:
-    checkout_id = parse_id(checkout_id)
-    checkout = db.session.get(Checkout, checkout_id) if checkout_id else None
+    checkout = get_by_id(Checkout, checkout_id)
     if checkout is None or user is None or checkout.user_id != user.id:
         raise NotFound(_("Không tìm thấy đơn hàng."))
     return checkout
@@ -443,10 +448,8 @@ def seller_orders(user: User, *, status: str | None = None, shop_id: int | None 
     counts = {s: 0 for s in STATUSES}
     counts.update(_count_by_status(scope))
     query = scope.where(Order.status == status) if status else scope
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    orders = db.session.scalars(_with_details(query).order_by(Order.created_at.desc(), Order.id.desc())
-                                .offset((page - 1) * per_page).limit(per_page)).all()
-    return list(orders), total, counts
+    orders, total = paginate(query, page, per_page, *NEWEST_FIRST, options=_details())
+    return orders, total, counts
 
 
 def count_waiting_for_seller(shop_id: int) -> int:
@@ -571,20 +574,24 @@ def apply_provider_refund(checkout: Checkout, payment) -> tuple[list[Order], lis
         elif _mark_refunded(order, note):
             kept.append(order)
     for order in cancelled:
-        record_provider_refund(order, payment)
-        notify_shop(order.shop_id, "refund", lambda order=order: _(
+        _tell_refunded(order, payment, lambda order: _(
             "Đơn %(code)s đã được hoàn %(total)s cho người mua qua cổng thanh toán nên đã bị huỷ: đừng giao đơn "
             "này. Hàng đã được trả về kho.", code=order.code, total=format_vnd(order.total_vnd)),
-            order_id=order.id, mail_subject=lambda order=order: _("Đơn %(code)s đã bị huỷ và hoàn tiền",
-                                                                  code=order.code))
+            lambda order: _("Đơn %(code)s đã bị huỷ và hoàn tiền", code=order.code))
     for order in kept:
-        record_provider_refund(order, payment)
-        notify_shop(order.shop_id, "refund", lambda order=order: _(
+        _tell_refunded(order, payment, lambda order: _(
             "Người mua đã được hoàn %(total)s của đơn %(code)s qua cổng thanh toán sau khi đơn đã gửi đi. Quản "
             "trị viên sẽ liên hệ với gian hàng để giải quyết.", code=order.code, total=format_vnd(order.total_vnd)),
-            order_id=order.id, mail_subject=lambda order=order: _("Đơn %(code)s: người mua đã được hoàn tiền",
-                                                                  code=order.code))
+            lambda order: _("Đơn %(code)s: người mua đã được hoàn tiền", code=order.code))
     return cancelled, kept
+
+
+def _tell_refunded(order: Order, payment, message, subject) -> None:
+    """The refund on the order's record, and its shop told: `message(order)` and `subject(order)` are worded
+    when the notice is sent, in each member's language."""
+    record_provider_refund(order, payment)
+    notify_shop(order.shop_id, "refund", lambda: message(order), order_id=order.id,
+                mail_subject=lambda: subject(order))
 
 
 def tell_shops_of_partial_refund(checkout: Checkout, refunded_vnd: int) -> None:

@@ -40,8 +40,6 @@ def checkout():
                 current_owner(), user=current_user if current_user.is_authenticated else None,
                 address=form.address(), payment_method=form.payment_method.data, note=form.note.data or "")
         except DomainError as error:
-            if error.field and error.field.startswith("address."):
-                error.field = error.field.removeprefix("address.")
             attach_error(form, error)
         else:
             let_browser_see(*(order.id for order in placed.orders))
@@ -63,8 +61,9 @@ def placed(checkout_id: int):
 @bp.get("/orders")
 @login_required
 def history():
-    orders, total = services.buyer_orders(current_user, page_arg(), PER_PAGE)
-    return render_template("orders/history.html", orders=orders, total=total, page=page_arg(), per_page=PER_PAGE)
+    page = page_arg()
+    orders, total = services.buyer_orders(current_user, page, PER_PAGE)
+    return render_template("orders/history.html", orders=orders, total=total, page=page, per_page=PER_PAGE)
 
 
 @bp.route("/orders/find", methods=["GET", "POST"])
@@ -75,7 +74,7 @@ def find():
         try:
             order = services.find_order(form.code.data, form.phone.data)
         except DomainError as error:
-            form.form_errors.append(error.message)
+            attach_error(form, error)
         else:
             let_browser_see(order.id)
             return redirect(url_for("orders.detail", order_id=order.id))
@@ -121,11 +120,12 @@ def inbox():
     status = request.args.get("status") or None
     if status not in (None, *STATUSES):
         status = None
-    orders, total, counts = services.seller_orders(current_user, status=status, page=page_arg(), per_page=PER_PAGE)
+    page = page_arg()
+    orders, total, counts = services.seller_orders(current_user, status=status, page=page, per_page=PER_PAGE)
     news = notifications.notifications_for(current_user, unread_only=True, limit=10)
     notifications.mark_notifications_read(current_user)  # seen: the bell goes quiet
     return render_template("orders/inbox.html", orders=orders, total=total, counts=counts, status=status,
-                           page=page_arg(), per_page=PER_PAGE, statuses=STATUSES, news=news)
+                           page=page, per_page=PER_PAGE, statuses=STATUSES, news=news)
 
 
 def _seller_page(order: Order, ship_form=None, cancel_form=None, status: int = 200):

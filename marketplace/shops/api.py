@@ -1,4 +1,3 @@
-from flask import current_app
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
@@ -16,9 +15,10 @@ from ..api.schemas import (
     page_schema,
     words_pattern,
 )
-from ..errors import DomainError, NotFound
+from ..errors import NotFound
 from ..media.models import Image
-from ..media.services import read_upload, save_image
+from ..media.services import save_image
+from ..media.uploads import required_photo
 from . import services
 from .banks import BANKS
 from .locations import province_by_code, provinces, short_name, ward_by_code, wards
@@ -230,9 +230,6 @@ def upload_shop_image(args, files, slug: str):
     shop = services.get_shop(slug)
     user = current_api_user()
     services.require_role(user, shop)
-    upload = files["file"]
-    if not getattr(upload, "filename", None):
-        raise DomainError(_("Hãy chọn một ảnh."), "file")
-    image = save_image(read_upload(upload.stream, current_app.config["MAX_IMAGE_BYTES"]), uploaded_by=user)
+    image = save_image(required_photo(files["file"]), uploaded_by=user)
     services.set_shop_image(shop, user, args["kind"], image)
     return shop_body(shop, user)

@@ -13,7 +13,8 @@ from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..notifications.services import notify
 from ..permissions import MANAGER, OWNER, require_role, role_in
-from ..utils import clean_text, fold, parse_id, slugify
+from ..queries import get_by_id, paginate
+from ..utils import clean_text, fold, slugify
 from .banks import BANKS
 from .locations import check_location
 from .models import Shop, ShopMember
@@ -44,8 +45,7 @@ def get_shop(slug: str) -> Shop:
 
 
 def get_shop_by_id(shop_id: int) -> Shop:
-    shop_id = parse_id(shop_id)
-    shop = db.session.get(Shop, shop_id) if shop_id else None
+    shop = get_by_id(Shop, shop_id)
     if shop is None:
         raise NotFound(_("Không tìm thấy gian hàng."))
     return shop
@@ -233,11 +233,7 @@ def list_public_shops(province_code: int | None = None, page: int = 1, per_page:
     query = select(Shop).where(Shop.is_public)
     if province_code:
         query = query.where(Shop.province_code == province_code)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    shops = db.session.scalars(
-        query.order_by(Shop.created_at.desc(), Shop.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(shops), total
+    return paginate(query, page, per_page, Shop.created_at.desc(), Shop.id.desc())
 
 
 def province_shop_counts() -> dict[int, int]:

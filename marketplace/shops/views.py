@@ -7,7 +7,8 @@ from ..catalog.services import list_public_products
 from ..errors import DomainError
 from ..forms import attach_error
 from ..media.services import save_image
-from ..web import form_status, page_arg, uploaded_files
+from ..media.uploads import read_upload
+from ..web import form_status, page_arg
 from . import services
 from .forms import BankForm, MemberForm, ShopEditForm, ShopForm
 from .locations import provinces, short_name, wards
@@ -19,20 +20,20 @@ PER_PAGE = 24
 
 @bp.get("/shops")
 def directory():
-    province_code = request.args.get("province", type=int)
-    shops, total = services.list_public_shops(province_code, page_arg(), PER_PAGE)
+    province_code, page = request.args.get("province", type=int), page_arg()
+    shops, total = services.list_public_shops(province_code, page, PER_PAGE)
     counts = services.province_shop_counts()
     province_list = [(int(p.code), short_name(p.name), counts.get(int(p.code), 0)) for p in provinces()]
-    return render_template("shops/directory.html", shops=shops, total=total, page=page_arg(), per_page=PER_PAGE,
+    return render_template("shops/directory.html", shops=shops, total=total, page=page, per_page=PER_PAGE,
                            provinces=province_list, province_code=province_code)
 
 
 @bp.get("/shops/<slug>")
 def storefront(slug: str):
-    shop = services.get_public_shop(slug)
-    products, total = list_public_products(shop=shop, page=page_arg(), per_page=PER_PAGE)
+    shop, page = services.get_public_shop(slug), page_arg()
+    products, total = list_public_products(shop=shop, page=page, per_page=PER_PAGE)
     return render_template("shops/storefront.html", shop=shop, products=products, total=total,
-                           page=page_arg(), per_page=PER_PAGE, role=services.role_in(current_user, shop))
+                           page=page, per_page=PER_PAGE, role=services.role_in(current_user, shop))
 
 
 @bp.get("/locations/<int:province_code>/wards")
@@ -43,10 +44,10 @@ def ward_options(province_code: int):
 
 def _save_shop_images(form, shop) -> None:
     for which in ("logo", "cover"):
-        files = uploaded_files(getattr(form, which))
-        if files:
+        data = read_upload(getattr(form, which).data)
+        if data is not None:
             try:
-                services.set_shop_image(shop, current_user, which, save_image(files[0], uploaded_by=current_user))
+                services.set_shop_image(shop, current_user, which, save_image(data, uploaded_by=current_user))
             except DomainError as error:
                 raise DomainError(error.message, which) from None
 

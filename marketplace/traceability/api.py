@@ -1,5 +1,4 @@
-from flask import current_app, request, url_for
-from flask_babel import gettext as _
+from flask import request, url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
@@ -7,8 +6,7 @@ from ..api.auth import BEARER, current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.schemas import BLANK, Day, OcopOut, PageArgs, Text, UtcDateTime, page_body, page_schema
 from ..catalog import services as catalog_services
-from ..errors import DomainError
-from ..media.services import read_upload
+from ..media.uploads import required_photo
 from ..ocop.services import current_rating
 from ..shops.schemas import WARD_DOC, province_code
 from ..utils import MAX_DB_ID
@@ -252,11 +250,7 @@ def set_step_photo(files, product_id: int, batch_id: int, step_id: int):
     """Attach a photo (JPEG, PNG, WebP or HEIC, multipart field `file`) to one step, replacing any."""
     product = _product(product_id)
     batch = services.get_batch_for_edit(batch_id, current_api_user(), product)
-    upload = files["file"]
-    if not getattr(upload, "filename", None):
-        raise DomainError(_("Hãy chọn một ảnh."), "file")
-    services.set_step_photo(batch, current_api_user(), step_id,
-                            read_upload(upload.stream, current_app.config["MAX_IMAGE_BYTES"]))
+    services.set_step_photo(batch, current_api_user(), step_id, required_photo(files["file"]))
     return batch_body(batch)
 
 

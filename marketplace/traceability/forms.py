@@ -16,7 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from ..forms import int_or_none, max_length
+from ..forms import filled_rows, int_or_none, max_length
+from ..media.uploads import read_upload
 from ..shops.locations import provinces, short_name, wards
 
 CERTIFICATION_ROWS = 2
@@ -106,24 +107,18 @@ class BatchForm(FlaskForm):
             for _ in range(blank):
                 field.append_entry()
 
-    def data_for_service(self, uploads) -> dict:
-        """uploads(field) -> list of bytes read from a file field (the view's helper)."""
+    def data_for_service(self) -> dict:
         certifications = [{
             "kind": row.form.kind.data or None, "name": row.form.name.data, "number": row.form.number.data,
             "issuer": row.form.issuer.data, "valid_from": row.form.valid_from.data,
             "valid_until": row.form.valid_until.data,
-        } for row in self.certifications if not row.form.is_empty()]
-        steps = []
-        for row in self.steps:
-            if row.form.is_empty():
-                continue
-            photos = uploads(row.form.photo)
-            steps.append({
-                "id": int_or_none(row.form.id.data),  # not str.isdigit(): "²" is a digit to it, and int() refuses it
-                "label": row.form.label.data, "date_from": row.form.date_from.data,
-                "date_to": row.form.date_to.data, "when_text": row.form.when_text.data, "note": row.form.note.data,
-                "photo": photos[0] if photos else None, "remove_photo": row.form.remove_photo.data,
-            })
+        } for row in filled_rows(self.certifications)]
+        steps = [{
+            "id": int_or_none(row.form.id.data),  # not str.isdigit(): "²" is a digit to it, and int() refuses it
+            "label": row.form.label.data, "date_from": row.form.date_from.data,
+            "date_to": row.form.date_to.data, "when_text": row.form.when_text.data, "note": row.form.note.data,
+            "photo": read_upload(row.form.photo.data), "remove_photo": row.form.remove_photo.data,
+        } for row in filled_rows(self.steps)]
         return {
             "code": self.code.data, "production_date": self.production_date.data,
             "expiry_date": self.expiry_date.data, "area_name": self.area_name.data,
@@ -132,10 +127,7 @@ class BatchForm(FlaskForm):
             "certifications": certifications, "steps": steps,
         }
 
-    def step_rows(self) -> list:
-        """The filled rows, in the order the service numbers them (for attaching its errors)."""
-        return [row for row in self.steps if not row.form.is_empty()]
-
-    def certification_rows(self) -> list:
-        return [row for row in self.certifications if not row.form.is_empty()]
+    def error_rows(self) -> dict:
+        """For attach_error: the filled rows, in the order the service numbers them."""
+        return {"steps": filled_rows(self.steps), "certifications": filled_rows(self.certifications)}
 

@@ -181,55 +181,60 @@ def _clean_location(province_code, ward_code) -> tuple[int | None, int | None]:
     return int(province.code), int(ward.code)
 
 
+def _clean_rows(rows: list[dict], name: str, limit: int, too_many: str, clean_row) -> list[dict]:
+    """A list of rows (a batch's certifications or steps), each checked by `clean_row(row, index, prefix)`:
+    an error names its row as `name.index.field`, the order the form and the API sent them in."""
+    if len(rows) > limit:
+        raise DomainError(too_many, name)
+    return [clean_row(row, index, f"{name}.{index}.") for index, row in enumerate(rows)]
+
+
 def _clean_certifications(rows: list[dict]) -> list[dict]:
-    if len(rows) > MAX_CERTIFICATIONS:
-        raise DomainError(_("Tối đa %(n)d chứng nhận cho một lô.", n=MAX_CERTIFICATIONS), "certifications")
-    clean = []
-    for index, row in enumerate(rows):
-        prefix = f"certifications.{index}."
-        kind = row.get("kind")
-        if kind not in CERTIFICATION_KINDS:
-            raise DomainError(_("Vui lòng chọn loại chứng nhận."), prefix + "kind")
-        name = _text(row.get("name"), 80, prefix + "name", _("Tên chứng nhận tối đa 80 ký tự."))
-        if kind == "other" and not name:
-            raise DomainError(_("Hãy ghi tên chứng nhận."), prefix + "name")
-        item = {
-            "kind": kind, "name": name if kind == "other" else "",
-            "number": _text(row.get("number"), 60, prefix + "number", _("Số chứng nhận tối đa 60 ký tự.")),
-            "issuer": _text(row.get("issuer"), 120, prefix + "issuer", _("Nơi cấp tối đa 120 ký tự.")),
-            "valid_from": _date(row.get("valid_from"), prefix + "valid_from"),
-            "valid_until": _date(row.get("valid_until"), prefix + "valid_until"),
-            "position": index,
-        }
-        if item["valid_from"] and item["valid_until"] and item["valid_until"] < item["valid_from"]:
-            raise DomainError(_("Ngày hết hiệu lực không được trước ngày cấp."), prefix + "valid_until")
-        clean.append(item)
-    return clean
+    return _clean_rows(rows, "certifications", MAX_CERTIFICATIONS,
+                       _("Tối đa %(n)d chứng nhận cho một lô.", n=MAX_CERTIFICATIONS), _clean_certification)
+
+
+def _clean_certification(row: dict, index: int, prefix: str) -> dict:
+    kind = row.get("kind")
+    if kind not in CERTIFICATION_KINDS:
+        raise DomainError(_("Vui lòng chọn loại chứng nhận."), prefix + "kind")
+    name = _text(row.get("name"), 80, prefix + "name", _("Tên chứng nhận tối đa 80 ký tự."))
+    if kind == "other" and not name:
+        raise DomainError(_("Hãy ghi tên chứng nhận."), prefix + "name")
+    item = {
+        "kind": kind, "name": name if kind == "other" else "",
+        "number": _text(row.get("number"), 60, prefix + "number", _("Số chứng nhận tối đa 60 ký tự.")),
+        "issuer": _text(row.get("issuer"), 120, prefix + "issuer", _("Nơi cấp tối đa 120 ký tự.")),
+        "valid_from": _date(row.get("valid_from"), prefix + "valid_from"),
+        "valid_until": _date(row.get("valid_until"), prefix + "valid_until"),
+        "position": index,
+    }
+    if item["valid_from"] and item["valid_until"] and item["valid_until"] < item["valid_from"]:
+        raise DomainError(_("Ngày hết hiệu lực không được trước ngày cấp."), prefix + "valid_until")
+    return item
 
 
 def _clean_steps(rows: list[dict]) -> list[dict]:
-    if len(rows) > MAX_STEPS:
-        raise DomainError(_("Tối đa %(n)d bước cho một lô.", n=MAX_STEPS), "steps")
-    clean = []
-    for index, row in enumerate(rows):
-        prefix = f"steps.{index}."
-        label = _text(row.get("label"), 120, prefix + "label", _("Tên bước tối đa 120 ký tự."))
-        if not label:
-            raise DomainError(_("Hãy ghi tên bước (ví dụ: Thu hoạch)."), prefix + "label")
-        item = {
-            "id": row.get("id"), "label": label, "position": index,
-            "date_from": _date(row.get("date_from"), prefix + "date_from"),
-            "date_to": _date(row.get("date_to"), prefix + "date_to"),
-            "when_text": _text(row.get("when_text"), 60, prefix + "when_text", _("Thời gian tối đa 60 ký tự.")),
-            "note": _text(row.get("note"), 2000, prefix + "note", _("Ghi chú tối đa 2.000 ký tự.")),
-            "photo": row.get("photo"), "remove_photo": bool(row.get("remove_photo")),
-        }
-        if item["date_to"] and not item["date_from"]:
-            raise DomainError(_("Hãy ghi ngày bắt đầu trước."), prefix + "date_from")
-        if item["date_to"] and item["date_to"] < item["date_from"]:
-            raise DomainError(_("Ngày kết thúc không được trước ngày bắt đầu."), prefix + "date_to")
-        clean.append(item)
-    return clean
+    return _clean_rows(rows, "steps", MAX_STEPS, _("Tối đa %(n)d bước cho một lô.", n=MAX_STEPS), _clean_step)
+
+
+def _clean_step(row: dict, index: int, prefix: str) -> dict:
+    label = _text(row.get("label"), 120, prefix + "label", _("Tên bước tối đa 120 ký tự."))
+    if not label:
+        raise DomainError(_("Hãy ghi tên bước (ví dụ: Thu hoạch)."), prefix + "label")
+    item = {
+        "id": row.get("id"), "label": label, "position": index,
+        "date_from": _date(row.get("date_from"), prefix + "date_from"),
+        "date_to": _date(row.get("date_to"), prefix + "date_to"),
+        "when_text": _text(row.get("when_text"), 60, prefix + "when_text", _("Thời gian tối đa 60 ký tự.")),
+        "note": _text(row.get("note"), 2000, prefix + "note", _("Ghi chú tối đa 2.000 ký tự.")),
+        "photo": row.get("photo"), "remove_photo": bool(row.get("remove_photo")),
+    }
+    if item["date_to"] and not item["date_from"]:
+        raise DomainError(_("Hãy ghi ngày bắt đầu trước."), prefix + "date_from")
+    if item["date_to"] and item["date_to"] < item["date_from"]:
+        raise DomainError(_("Ngày kết thúc không được trước ngày bắt đầu."), prefix + "date_to")
+    return item
 
 
 def _apply(batch: Batch, product: Product, actor: User, data: dict) -> None:

@@ -8,7 +8,7 @@ from werkzeug.exceptions import NotFound as PageNotFound
 from ..catalog import services as catalog_services
 from ..errors import DomainError, NotFound
 from ..forms import attach_error
-from ..web import form_status, uploaded_files
+from ..web import form_status
 from . import services
 from .forms import BatchForm
 
@@ -84,21 +84,6 @@ def _form(batch=None) -> BatchForm:
     return form
 
 
-def _attach(form: BatchForm, error: DomainError) -> None:
-    field = error.field or ""
-    for prefix, rows in (("steps.", form.step_rows()), ("certifications.", form.certification_rows())):
-        if field.startswith(prefix) and field.count(".") == 2:
-            _, index, name = field.split(".")
-            if int(index) < len(rows):
-                target = getattr(rows[int(index)].form, name)
-                target.errors = [*target.errors, error.message]
-                return
-    if field in ("steps", "certifications"):
-        form.form_errors.append(error.message)
-        return
-    attach_error(form, error)
-
-
 @seller_bp.route("/products/<int:product_id>/batches/new", methods=["GET", "POST"])
 def new_batch(product_id: int):
     product = catalog_services.get_product_for_edit(product_id, current_user)
@@ -108,9 +93,9 @@ def new_batch(product_id: int):
         form.fill_choices()
     if form.validate_on_submit():
         try:
-            batch = services.create_batch(product, current_user, form.data_for_service(uploaded_files))
+            batch = services.create_batch(product, current_user, form.data_for_service())
         except DomainError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("Đã lưu lô %(code)s. Bây giờ bạn có thể in tem.", code=batch.code), "success")
             return redirect(url_for("trace_seller.edit_batch", batch_id=batch.id))
@@ -124,9 +109,9 @@ def edit_batch(batch_id: int):
     form = _form(batch)
     if form.validate_on_submit():
         try:
-            services.update_batch(batch, current_user, form.data_for_service(uploaded_files))
+            services.update_batch(batch, current_user, form.data_for_service())
         except DomainError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("Đã lưu lô %(code)s.", code=batch.code), "success")
             return redirect(url_for("trace_seller.edit_batch", batch_id=batch.id))
