@@ -138,15 +138,16 @@ def _init_extensions(app: Flask) -> None:
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
 
+    from . import transaction  # noqa: F401  (its session listeners: after-commit and undo work)
     from .media import init_media
 
     init_media(app)
     from .search import init_search
 
     init_search(app)
-    from .side_effects import init_side_effects
+    from .notifications.mail import init_mail
 
-    init_side_effects(app)
+    init_mail(app)
     from .payments import init_payments
 
     init_payments(app)
