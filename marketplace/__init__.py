@@ -3,11 +3,12 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, has_request_context, jsonify, render_template, request, session
+from flask import Flask, current_app, g, has_request_context, jsonify, render_template, request, session
 from flask.logging import default_handler, has_level_handler
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -16,7 +17,7 @@ from config import Config, config_from_env
 
 from . import extensions
 from .accounts.models import refuse_a_test_password_hash
-from .errors import DomainError
+from .errors import Conflict, DomainError
 from .extensions import PROBLEM_JSON, babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from .utils import MAX_DB_ID, format_vnd
 
@@ -34,8 +35,38 @@ CSP = {
 }
 
 
+class Marketplace(Flask):
+    def dispatch_request(self):
+        """The view's answer, once the request's one transaction has ended: committed when the view succeeded
+        (it answered below 400), rolled back otherwise. Here, before the after_request hooks and the session
+        cookie, a commit that fails can still be answered as the failure it is (409 or 500)."""
+        response = self.make_response(super().dispatch_request())
+        if response.status_code < 400:
+            _commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        # What the view put in the session cookie (a flash saying it worked, a login) did not happen either.
+        as_it_came = current_app.session_interface.open_session(current_app, request)
+        session.clear()
+        session.update(as_it_came)
+        g.pop("_login_user", None)  # Flask-Login's cache of the user, perhaps one this request signed in
+        if isinstance(error, IntegrityError):  # a rival request wrote the same thing first
+            current_app.logger.warning("commit refused: %s", error.orig)
+            raise Conflict(_("Chưa lưu được: dữ liệu vừa được thay đổi ở nơi khác. Vui lòng tải lại trang "
+                             "và thử lại.")) from error
+        raise InternalServerError(original_exception=error) from error
+
+
 def create_app(config: type[Config] | dict | None = None) -> Flask:
-    app = Flask(
+    app = Marketplace(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -138,15 +169,16 @@ def _init_extensions(app: Flask) -> None:
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
 
+    from . import transaction  # noqa: F401  (its session listeners: after-commit and undo work)
     from .media import init_media
 
     init_media(app)
     from .search import init_search
 
     init_search(app)
-    from .side_effects import init_side_effects
+    from .notifications.mail import init_mail
 
-    init_side_effects(app)
+    init_mail(app)
     from .payments import init_payments
 
     init_payments(app)
@@ -219,16 +251,6 @@ def _register_request_cycle(app: Flask) -> None:
         # types it, so it is refused once, here, with a clear 400, before anything is read or stored.
         if _request_has_nul():
             raise BadRequest(_("Dữ liệu gửi lên có ký tự không hợp lệ."))
-
-    @app.after_request
-    def commit_or_roll_back(response):
-        # One commit per request: services only flush, so a request that ends in an
-        # error (including a form re-shown with 422) leaves nothing half-written.
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
 
 
 def wants_problem_json() -> bool:

@@ -31,11 +31,11 @@ LIST_PER_PAGE = 30
 
 
 def _act(action: Callable[[], object], done: str, back: str):
-    """Run one decision; on a refusal nothing is kept and the admin reads why."""
+    """Run one decision; on a refusal nothing is kept (its savepoint rolls back) and the admin reads why."""
     try:
-        action()
+        with db.session.begin_nested():
+            action()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(done, "success")

@@ -94,9 +94,9 @@ def add_photos(product_id: int):
         files = read_uploads(form.photos.data)
         if not files:
             raise DomainError(_("Hãy chọn ít nhất một ảnh."), "photos")
-        _add_photos(product, files)
+        with db.session.begin_nested():  # all photos of the batch or none
+            _add_photos(product, files)
     except DomainError as error:
-        db.session.rollback()  # all photos of the batch or none
         flash(error.message, "error")
         return _to_photos(product)
     flash(_("Đã thêm ảnh."), "success")
@@ -155,9 +155,9 @@ def set_stock(variant_id: int):
     variant = services.get_variant_for_edit(variant_id, current_user)
     back = url_for("seller.dashboard", shop=variant.product.shop.slug) + f"#v{variant.id}"
     try:
-        services.set_stock(variant, current_user, parse_amount(StockForm().stock.data))
+        with db.session.begin_nested():
+            services.set_stock(variant, current_user, parse_amount(StockForm().stock.data))
     except DomainError as error:
-        db.session.rollback()
         flash(f"{variant.product.title} ({variant.name}): {error.message}", "error")
         return redirect(back)
     flash(_("Đã cập nhật: %(product)s (%(variant)s) còn %(n)s.", product=variant.product.title,

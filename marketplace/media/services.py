@@ -9,21 +9,19 @@ committed Image row's files exist. Hence:
   database lock (SQLite) until that request ends: if it committed, the rival inserts nothing and takes
   the committed row, writing and deleting nothing; if it rolled back, the rival's row is the new one and
   the rival writes the files. So no request ever hands out a row that may still roll back.
-- The request that made the row deletes the files if it rolls back, but only once it has claimed the key
+- The request that made the row deletes the files if the row is rolled back (with the request or with a
+  savepoint), once its transaction has ended (transaction.on_rollback), and only once it has claimed the key
   itself (_remove_unless_stored): between its rollback and its cleanup a rival may have made the row again.
-
-Not a SAVEPOINT with a retry on IntegrityError: with pysqlite, releasing a savepoint opened before the
-transaction's first write commits it, so the row would stay while the request rolls back.
 """
 
 import hashlib
-from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
+from ..transaction import on_rollback
 from .models import Image
 from .processing import ImageRejected, process_image
 from .storage import get_storage
@@ -53,7 +51,7 @@ def save_image(data: bytes, uploaded_by=None) -> Image:
     for size, content in processed.files.items():
         storage.save(image.name(size), content)
     names = [image.name(size) for size in processed.files]
-    db.session.info.setdefault("on_rollback", []).append(partial(_remove_unless_stored, row, names))
+    on_rollback(_remove_unless_stored, row, names)
     return image
 
 

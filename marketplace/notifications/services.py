@@ -10,8 +10,9 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..side_effects import after_commit, send_mail
+from ..transaction import after_commit
 from ..utils import utcnow
+from .mail import send_mail
 from .models import Notification
 
 if TYPE_CHECKING:

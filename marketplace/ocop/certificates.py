@@ -12,6 +12,7 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import DomainError
-from ..extensions import db
+from ..transaction import on_rollback
 
 PDF = "application/pdf"
 IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
@@ -107,8 +108,7 @@ def store(certificate: Certificate) -> str:
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_bytes(certificate.data)
         tmp.replace(path)
-        # Run by the media package's rollback listener (marketplace/media/__init__.py).
-        db.session.info.setdefault("on_rollback", []).append(lambda: path.unlink(missing_ok=True))
+        on_rollback(partial(path.unlink, missing_ok=True))
     return key
 
 

@@ -16,7 +16,7 @@ from ..permissions import require_admin, require_role, role_in
 from ..queries import paginate
 from ..search.sync import queue_products
 from ..shops.services import notify_shop
-from ..side_effects import after_commit
+from ..transaction import after_commit
 from ..utils import clean_text, utcnow, vietnam_today
 from .certificates import check_certificate, store
 from .certificates import remove as remove_certificate

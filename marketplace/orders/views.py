@@ -153,23 +153,23 @@ def seller_action(order_id: int, action: str):
     if action not in ("paid", "confirm", "ship", "deliver", "cancel") or not ship_form.validate_on_submit():
         abort(400)
     try:
-        if action == "paid":
-            services.confirm_transfer_received(order, current_user)
-        elif action == "confirm":
-            services.confirm_order(order, current_user)
-        elif action == "ship":
-            services.ship_order(order, current_user, ship_form.carrier.data or "", ship_form.tracking.data or "")
-        elif action == "deliver":
-            services.deliver_order(order, current_user)
-        else:
-            services.cancel_by_seller(order, current_user, cancel_form.reason.data or "")
+        with db.session.begin_nested():  # a refused move keeps nothing, whether shown again or redirected
+            if action == "paid":
+                services.confirm_transfer_received(order, current_user)
+            elif action == "confirm":
+                services.confirm_order(order, current_user)
+            elif action == "ship":
+                services.ship_order(order, current_user, ship_form.carrier.data or "", ship_form.tracking.data or "")
+            elif action == "deliver":
+                services.deliver_order(order, current_user)
+            else:
+                services.cancel_by_seller(order, current_user, cancel_form.reason.data or "")
     except DomainError as error:
         if error.field in ("carrier", "tracking"):
             attach_error(ship_form, error)
         elif error.field == "reason":
             attach_error(cancel_form, error)
         else:  # an illegal move (already shipped, cancelled meanwhile): nothing was changed
-            db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("orders.seller_detail", order_id=order_id))
         return _seller_page(order, ship_form, cancel_form, 422)

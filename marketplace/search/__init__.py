@@ -13,12 +13,10 @@ from .whoosh_backend import WhooshBackend
 
 BACKENDS: dict[str, type[SearchBackend]] = {"whoosh": WhooshBackend}
 
-_listening = False
 search_cli = AppGroup("search", help="The product search index.")
 
 
 def init_search(app: Flask) -> None:
-    global _listening
     from . import models, sync  # noqa: F401  (models: the outbox table joins the metadata)
 
     name = app.config["SEARCH_BACKEND"]
@@ -27,11 +25,8 @@ def init_search(app: Flask) -> None:
     root = app.config.get("SEARCH_DIR") or str(Path(app.config["DATA_DIR"]) / "search")
     app.extensions["search"] = BACKENDS[name](root)
     app.cli.add_command(search_cli)
-    if not _listening:
+    if not event.contains(Session, "after_flush", sync.record_changes):
         event.listen(Session, "after_flush", sync.record_changes)
-        event.listen(Session, "after_commit", sync.after_commit)
-        event.listen(Session, "after_rollback", sync.after_rollback)
-        _listening = True
 
 
 @search_cli.command("rebuild")

@@ -1,28 +1,29 @@
 """Keep the index in step with committed data, across any number of worker processes.
 
 1. after_flush: the ids of touched products go into search_outbox, inside the transaction.
-2. after_commit: this process tries to become the writer and drains the outbox. If another
-   process holds the writer lock it simply returns: that writer looks at the outbox again
-   after letting go of the lock, and so picks up rows committed while it was busy.
-A rollback discards the outbox rows with everything else, so it never reaches the index.
+2. after the commit (transaction.after_commit): this process tries to become the writer and drains the
+   outbox. If another process holds the writer lock it simply returns: that writer looks at the outbox
+   again after letting go of the lock, and so picks up rows committed while it was busy.
+A rollback (of the request or of a savepoint) discards the outbox rows with everything else, and the
+drain queued with them, so they never reach the index.
 """
 
 from itertools import chain
 
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from ..catalog.models import Product, Variant
 from ..extensions import db
 from ..shops.models import Shop
+from ..transaction import after_commit
 from ..utils import utcnow
 from .backend import get_backend
 from .documents import all_documents, documents_for
 from .models import SearchOutbox
 
 BATCH = 500
-PENDING = "search_pending"
 
 
 def changed_product_ids(session) -> set[int]:
@@ -48,7 +49,7 @@ def record_changes(session, _flush_context) -> None:
         now = utcnow()
         session.connection().execute(insert(SearchOutbox), [{"product_id": i, "created_at": now}
                                                            for i in sorted(product_ids)])
-        session.info[PENDING] = True
+        after_commit(apply_queued, once=True)
 
 
 def queue_products(session, product_ids: set[int]) -> None:
@@ -57,19 +58,15 @@ def queue_products(session, product_ids: set[int]) -> None:
     if product_ids:
         now = utcnow()
         session.execute(insert(SearchOutbox), [{"product_id": i, "created_at": now} for i in sorted(product_ids)])
-        session.info[PENDING] = True
+        after_commit(apply_queued, once=True)
 
 
-def after_commit(session) -> None:
-    if session.info.pop(PENDING, False) and has_app_context() and current_app.config["SEARCH_SYNC"]:
+def apply_queued() -> None:
+    if current_app.config["SEARCH_SYNC"]:
         try:
             drain()
         except Exception:  # the rows stay queued for the next drain; the request has succeeded
             current_app.logger.exception("search: could not update the index; changes stay queued")
-
-
-def after_rollback(session) -> None:
-    session.info.pop(PENDING, None)
 
 
 def _pending(session: Session) -> bool:
