@@ -6,14 +6,14 @@ both. A claim's fields come as multipart form fields beside the `certificate` fi
 """
 
 
-from flask import send_file
+from flask import send_file, url_for
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import Day, PageArgs, Text, UtcDateTime, page_body, page_schema, trimmed_pattern
+from ..api.schemas import Day, Out, PageArgs, ShopRef, Text, UtcDateTime, trimmed_pattern
 from ..catalog.services import get_product_for_edit
 from ..errors import NotFound
 from ..media.uploads import read_upload
@@ -60,23 +60,21 @@ class ClaimPatchIn(Schema):
     certificate = Upload(metadata={"description": "A new certificate scan (sends an approved claim back to review)"})
 
 
-class ClaimProductOut(Schema):
+class ClaimProductOut(Out):
     id = fields.Integer()
     slug = fields.String()
     title = fields.String()
-    image_url = fields.String(allow_none=True)
+    image_url = fields.String(allow_none=True, attribute=lambda product: product.cover.url(320) if product.cover
+                              else None)
 
 
-class ClaimShopOut(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
+class ClaimShopOut(ShopRef):
     is_verified = fields.Boolean()
     province_code = fields.Integer()
     province_name = fields.String()
 
 
-class ClaimOut(Schema):
+class ClaimOut(Out):
     id = fields.Integer()
     product_id = fields.Integer()
     status = fields.String(metadata={"description": ", ".join(STATUSES)})
@@ -86,14 +84,16 @@ class ClaimOut(Schema):
     issuing_level = fields.String()
     product_group = fields.String()
     expires_on = fields.Date()
-    is_current = fields.Boolean(metadata={"description": "Approved and unexpired: the badge shows"})
+    is_current = fields.Boolean(attribute=lambda claim: claim.is_current(),
+                                metadata={"description": "Approved and unexpired: the badge shows"})
     certificate_type = fields.String()
-    certificate_url = fields.String(metadata={"description": "GET with the bearer token (shop members, admins)"})
+    certificate_url = fields.String(attribute=lambda claim: url_for("api_ocop.get_certificate", claim_id=claim.id),
+                                    metadata={"description": "GET with the bearer token (shop members, admins)"})
     submitted_at = UtcDateTime()
     decided_at = UtcDateTime(allow_none=True)
     rejection_reason = fields.String(allow_none=True)
     product = fields.Nested(ClaimProductOut)
-    shop = fields.Nested(ClaimShopOut)
+    shop = fields.Nested(ClaimShopOut, attribute="product.shop")
 
 
 class QueueArgs(PageArgs):
@@ -103,25 +103,6 @@ class QueueArgs(PageArgs):
 class RejectIn(Schema):
     reason = Text(required=True, min_length=1, max_length=services.MAX_REJECTION, forbid=CONTROL.translate(
         {ord(ch): None for ch in "\t\n\r"}), metadata={"description": "Why: shown to the seller"})
-
-
-def claim_body(claim: OcopClaim) -> dict:
-    from flask import url_for
-
-    product, shop = claim.product, claim.product.shop
-    return {
-        "id": claim.id, "product_id": claim.product_id, "status": claim.status, "stars": claim.stars,
-        "decision_number": claim.decision_number, "decided_on": claim.decided_on,
-        "issuing_level": claim.issuing_level, "product_group": claim.product_group, "expires_on": claim.expires_on,
-        "is_current": claim.is_current(), "certificate_type": claim.certificate_type,
-        "certificate_url": url_for("api_ocop.get_certificate", claim_id=claim.id),
-        "submitted_at": claim.submitted_at, "decided_at": claim.decided_at,
-        "rejection_reason": claim.rejection_reason,
-        "product": {"id": product.id, "slug": product.slug, "title": product.title,
-                    "image_url": product.cover.url(320) if product.cover else None},
-        "shop": {"id": shop.id, "slug": shop.slug, "name": shop.name, "is_verified": shop.is_verified,
-                 "province_code": shop.province_code, "province_name": shop.province_name},
-    }
 
 
 def _file(data: dict) -> bytes | None:
@@ -145,8 +126,7 @@ def create_claim(data, product_id: int):
     """Claim OCOP for a product of your shop; it waits for an admin (409 when the product has a claim)."""
     product = get_product_for_edit(product_id, current_api_user())
     certificate = _file(data)
-    claim = services.submit_claim(product, current_api_user(), data, certificate or b"")
-    return claim_body(claim)
+    return services.submit_claim(product, current_api_user(), data, certificate or b"")
 
 
 @blp.get("/products/<id:product_id>/ocop-claim")
@@ -155,7 +135,7 @@ def create_claim(data, product_id: int):
 @blp.doc(security=BEARER)
 def get_claim(product_id: int):
     """Your product's claim, whatever its status (with the rejection reason when rejected)."""
-    return claim_body(_claim_of(product_id))
+    return _claim_of(product_id)
 
 
 @blp.patch("/products/<id:product_id>/ocop-claim")
@@ -168,7 +148,7 @@ def update_claim(data, product_id: int):
     back to the queue (its badge hidden until approved again)."""
     claim = _claim_of(product_id)
     certificate = _file(data)
-    return claim_body(services.update_claim(claim, current_api_user(), data, certificate))
+    return services.update_claim(claim, current_api_user(), data, certificate)
 
 
 @blp.get("/ocop-claims/<id:claim_id>/certificate")
@@ -190,14 +170,12 @@ def get_certificate(claim_id: int):
 
 @blp.get("/admin/ocop-claims")
 @admin_token_required
-@blp.arguments(QueueArgs, location="query")
-@blp.response(200, page_schema(ClaimOut, "OcopClaimPage"))
+@blp.paginated(ClaimOut, "OcopClaimPage", QueueArgs)
 @blp.doc(security=BEARER)
 def list_claims(args):
     """Admins: claims oldest first (by submission), by status (default pending; `all` for every one)."""
     status = None if args["status"] == "all" else args["status"]
-    claims, total = services.queue(status, page=args["page"], per_page=args["per_page"])
-    return page_body([claim_body(c) for c in claims], total, args)
+    return services.queue(status, page=args["page"], per_page=args["per_page"])
 
 
 @blp.post("/admin/ocop-claims/<id:claim_id>/approve")
@@ -206,7 +184,7 @@ def list_claims(args):
 @blp.doc(security=BEARER)
 def approve_claim(claim_id: int):
     """Admins: approve a pending claim (409 if it is no longer pending); the badge shows from now."""
-    return claim_body(services.approve(services.get_claim(claim_id), current_api_user()))
+    return services.approve(services.get_claim(claim_id), current_api_user())
 
 
 @blp.post("/admin/ocop-claims/<id:claim_id>/reject")
@@ -216,4 +194,4 @@ def approve_claim(claim_id: int):
 @blp.doc(security=BEARER)
 def reject_claim(data, claim_id: int):
     """Admins: reject a pending claim with a reason (required), which the seller reads."""
-    return claim_body(services.reject(services.get_claim(claim_id), current_api_user(), data["reason"]))
+    return services.reject(services.get_claim(claim_id), current_api_user(), data["reason"])

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from ..api.auth import BEARER, current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import RATE_LIMITED, PageArgs, Text, UtcDateTime, page_body
+from ..api.schemas import RATE_LIMITED, Out, PageArgs, Text, UtcDateTime
 from ..cart.owner import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
 from ..payments import METHODS
@@ -13,7 +13,7 @@ from ..shops.schemas import PHONE_ANY_WAY, WARD_DOC, province_code
 from ..utils import MAX_DB_ID
 from . import services
 from .limits import order_lookup_limit
-from .models import STATUSES, Order
+from .models import STATUSES
 
 blp = Blueprint("api_orders", __name__, url_prefix="/api/v1", description="Checkout and orders")
 
@@ -37,7 +37,7 @@ class CheckoutIn(Schema):
     note = Text(load_default="", max_length=services.MAX_NOTE, metadata={"description": "A note to the seller(s)"})
 
 
-class CheckoutOrderOut(Schema):
+class CheckoutOrderOut(Out):
     id = fields.Integer()
     code = fields.String()
     shop_id = fields.Integer()
@@ -45,7 +45,7 @@ class CheckoutOrderOut(Schema):
     status = fields.String()
 
 
-class TransferOut(Schema):
+class TransferOut(Out):
     order_id = fields.Integer()
     code = fields.String()
     shop_name = fields.String()
@@ -60,7 +60,7 @@ class TransferOut(Schema):
     qr_url = fields.String(allow_none=True, metadata={"description": "The same QR as a PNG, for the buyer's session"})
 
 
-class PaymentOut(Schema):
+class PaymentOut(Out):
     method = fields.String()
     status = fields.String(metadata={
         "description": "due_on_delivery (cod), awaiting_transfer (vietqr), awaiting_payment or paid (stripe)"})
@@ -73,28 +73,28 @@ class PaymentOut(Schema):
         "description": "stripe: the gateway page to send the buyer to"})
 
 
-class CheckoutOut(Schema):
-    checkout_id = fields.Integer()
+class CheckoutOut(Out):
+    checkout_id = fields.Integer(attribute="id")
     orders = fields.List(fields.Nested(CheckoutOrderOut))
     amount_vnd = fields.Integer(metadata={"description": "Every order's goods and delivery: the amount to pay"})
-    payment = fields.Nested(PaymentOut)
+    payment = fields.Nested(PaymentOut, attribute=services.payment_summary)
 
 
-class OrderShopOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
+class OrderShopOut(Out):
+    id = fields.Integer(attribute="shop_id")
+    name = fields.String(attribute="shop_name")
 
 
-class AddressOut(Schema):
+class AddressOut(Out):
     recipient = fields.String()
     phone = fields.String()
     province_code = fields.Integer()
     ward_code = fields.Integer()
     street = fields.String()
-    full = fields.String()
+    full = fields.String(attribute="full_address")
 
 
-class OrderLineOut(Schema):
+class OrderLineOut(Out):
     id = fields.Integer()
     variant_id = fields.Integer(allow_none=True)
     product_id = fields.Integer(allow_none=True)
@@ -106,26 +106,26 @@ class OrderLineOut(Schema):
     line_total_vnd = fields.Integer()
 
 
-class OrderEventOut(Schema):
-    at = UtcDateTime()
+class OrderEventOut(Out):
+    at = UtcDateTime(attribute="created_at")
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
-    label = fields.String()
+    label = fields.String(attribute=lambda event: services.status_label(event.to_status))
     actor_role = fields.String(metadata={"description": "buyer, seller, admin or system"})
     note = fields.String()
 
 
-class OrderOut(Schema):
+class OrderOut(Out):
     id = fields.Integer()
     code = fields.String()
     status = fields.String(metadata={"description": ", ".join(STATUSES)})
-    status_label = fields.String()
+    status_label = fields.String(attribute=lambda order: services.status_label(order.status))
     payment_method = fields.String()
     payment_status = fields.String(metadata={"description": "unpaid or paid"})
     payment_due_at = UtcDateTime(allow_none=True)
-    shop = fields.Nested(OrderShopOut)
-    buyer_name = fields.String()
-    address = fields.Nested(AddressOut)
+    shop = fields.Nested(OrderShopOut, attribute=lambda order: order)  # its own columns, as at checkout
+    buyer_name = fields.String(attribute="checkout.buyer_name")
+    address = fields.Nested(AddressOut, attribute=lambda order: order)
     note = fields.String()
     lines = fields.List(fields.Nested(OrderLineOut))
     subtotal_vnd = fields.Integer()
@@ -134,22 +134,9 @@ class OrderOut(Schema):
     carrier = fields.String(allow_none=True)
     tracking = fields.String(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
-    timeline = fields.List(fields.Nested(OrderEventOut))
+    timeline = fields.List(fields.Nested(OrderEventOut), attribute="events")
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
-
-
-OrderPage = Schema.from_dict({
-    "items": fields.List(fields.Nested(OrderOut)), "total": fields.Integer(), "page": fields.Integer(),
-    "per_page": fields.Integer(),
-}, name="OrderPage")
-
-SellerOrderPage = Schema.from_dict({
-    "items": fields.List(fields.Nested(OrderOut)), "total": fields.Integer(), "page": fields.Integer(),
-    "per_page": fields.Integer(),
-    "counts": fields.Dict(keys=fields.String(), values=fields.Integer(),
-                          metadata={"description": "Orders in each status (whatever the status filter)"}),
-}, name="SellerOrderPage")
 
 
 class SellerOrderArgs(PageArgs):
@@ -177,28 +164,6 @@ class BuyerCancelIn(Schema):
     reason = Text(load_default="", max_length=services.MAX_CANCEL_REASON)
 
 
-def order_body(order: Order) -> dict:
-    return {
-        "id": order.id, "code": order.code, "status": order.status,
-        "status_label": services.status_label(order.status), "payment_method": order.payment_method,
-        "payment_status": order.payment_status, "payment_due_at": order.payment_due_at,
-        "shop": {"id": order.shop_id, "name": order.shop_name}, "buyer_name": order.checkout.buyer_name,
-        "address": {"recipient": order.recipient, "phone": order.phone, "province_code": order.province_code,
-                    "ward_code": order.ward_code, "street": order.street, "full": order.full_address},
-        "note": order.note,
-        "lines": [{"id": line.id, "variant_id": line.variant_id, "product_id": line.product_id,
-                   "product_title": line.product_title, "variant_name": line.variant_name, "unit": line.unit,
-                   "unit_price_vnd": line.unit_price_vnd, "quantity": line.quantity,
-                   "line_total_vnd": line.line_total_vnd} for line in order.lines],
-        "subtotal_vnd": order.subtotal_vnd, "shipping_fee_vnd": order.shipping_fee_vnd, "total_vnd": order.total_vnd,
-        "carrier": order.carrier, "tracking": order.tracking, "cancel_reason": order.cancel_reason,
-        "timeline": [{"at": e.created_at, "from_status": e.from_status, "to_status": e.to_status,
-                      "label": services.status_label(e.to_status), "actor_role": e.actor_role, "note": e.note}
-                     for e in order.events],
-        "created_at": order.created_at, "updated_at": order.updated_at,
-    }
-
-
 # --- buyer ------------------------------------------------------------------------------
 
 @blp.post("/checkout")
@@ -212,19 +177,8 @@ def checkout(headers, data):
     totals come from the server; a cart that changed since it was filled (price, stock, product withdrawn)
     is refused with 409 and each line's problem in `errors`, and a sold-out line rolls everything back."""
     owner = api_cart_owner(headers) or CartOwner()
-    placed = services.place_checkout(owner, user=current_api_user(), address=data["address"],
-                                     payment_method=data["payment_method"], note=data["note"])
-    return checkout_body(placed)
-
-
-def checkout_body(placed) -> dict:
-    return {
-        "checkout_id": placed.id,
-        "orders": [{"id": o.id, "code": o.code, "shop_id": o.shop_id, "total_vnd": o.total_vnd, "status": o.status}
-                   for o in placed.orders],
-        "amount_vnd": placed.amount_vnd,
-        "payment": services.payment_summary(placed),
-    }
+    return services.place_checkout(owner, user=current_api_user(), address=data["address"],
+                                   payment_method=data["payment_method"], note=data["note"])
 
 
 @blp.get("/checkouts/<id:checkout_id>")
@@ -233,18 +187,16 @@ def checkout_body(placed) -> dict:
 @blp.doc(security=BEARER)
 def get_checkout(checkout_id: int):
     """One of the signed-in buyer's checkouts with its payment state (another's is 404)."""
-    return checkout_body(services.get_buyer_checkout(current_api_user(), checkout_id))
+    return services.get_buyer_checkout(current_api_user(), checkout_id)
 
 
 @blp.get("/orders")
 @token_required
-@blp.arguments(PageArgs, location="query")
-@blp.response(200, OrderPage)
+@blp.paginated(OrderOut, "OrderPage")
 @blp.doc(security=BEARER)
 def list_orders(args):
     """The signed-in buyer's orders, newest first."""
-    orders, total = services.buyer_orders(current_api_user(), args["page"], args["per_page"])
-    return page_body([order_body(o) for o in orders], total, args)
+    return services.buyer_orders(current_api_user(), args["page"], args["per_page"])
 
 
 @blp.get("/orders/lookup")
@@ -254,7 +206,7 @@ def list_orders(args):
 @blp.alt_response(429, response=RATE_LIMITED)
 def lookup_order(args):
     """A guest's order, found by its code and the phone number given at checkout (rate-limited). Anyone."""
-    return order_body(services.find_order(args["code"], args["phone"]))
+    return services.find_order(args["code"], args["phone"])
 
 
 @blp.get("/orders/<id:order_id>")
@@ -263,7 +215,7 @@ def lookup_order(args):
 @blp.doc(security=BEARER)
 def get_order(order_id: int):
     """One of the signed-in buyer's orders with its lines and timeline (another's is 404)."""
-    return order_body(services.get_buyer_order(current_api_user(), order_id))
+    return services.get_buyer_order(current_api_user(), order_id)
 
 
 @blp.post("/orders/<id:order_id>/cancel")
@@ -275,7 +227,7 @@ def cancel_order(data, order_id: int):
     """The buyer cancels an order the seller has not confirmed yet; its stock goes back on sale."""
     user = current_api_user()
     order = services.get_buyer_order(user, order_id)
-    return order_body(services.cancel_by_buyer(order, user, data["reason"]))
+    return services.cancel_by_buyer(order, user, data["reason"])
 
 
 @blp.post("/orders/<id:order_id>/complete")
@@ -285,22 +237,21 @@ def cancel_order(data, order_id: int):
 def complete_order(order_id: int):
     """The buyer confirms a delivered order is received and all right."""
     user = current_api_user()
-    return order_body(services.complete_order(services.get_buyer_order(user, order_id), user))
+    return services.complete_order(services.get_buyer_order(user, order_id), user)
 
 
 # --- seller -----------------------------------------------------------------------------
 
 @blp.get("/seller/orders")
 @token_required
-@blp.arguments(SellerOrderArgs, location="query")
-@blp.response(200, SellerOrderPage)
+@blp.paginated(OrderOut, "SellerOrderPage", SellerOrderArgs, counts=fields.Dict(
+    keys=fields.String(), values=fields.Integer(),
+    metadata={"description": "Orders in each status (whatever the status filter)"}))
 @blp.doc(security=BEARER)
 def seller_orders(args):
     """Orders of the shops the caller runs (owner or manager), newest first, with counts per status."""
-    orders, total, counts = services.seller_orders(current_api_user(), status=args.get("status"),
-                                                   shop_id=args.get("shop_id"), page=args["page"],
-                                                   per_page=args["per_page"])
-    return {**page_body([order_body(o) for o in orders], total, args), "counts": counts}
+    return services.seller_orders(current_api_user(), status=args.get("status"), shop_id=args.get("shop_id"),
+                                  page=args["page"], per_page=args["per_page"])
 
 
 @blp.get("/seller/orders/<id:order_id>")
@@ -309,7 +260,7 @@ def seller_orders(args):
 @blp.doc(security=BEARER)
 def seller_order(order_id: int):
     """One order of a shop the caller runs (any other is 404)."""
-    return order_body(services.get_seller_order(current_api_user(), order_id))
+    return services.get_seller_order(current_api_user(), order_id)
 
 
 @blp.post("/seller/orders/<id:order_id>/confirm")
@@ -319,7 +270,7 @@ def seller_order(order_id: int):
 def confirm(order_id: int):
     """The shop accepts the order (COD orders when placed, online ones once paid)."""
     user = current_api_user()
-    return order_body(services.confirm_order(services.get_seller_order(user, order_id), user))
+    return services.confirm_order(services.get_seller_order(user, order_id), user)
 
 
 @blp.post("/seller/orders/<id:order_id>/payment-received")
@@ -329,7 +280,7 @@ def confirm(order_id: int):
 def payment_received(order_id: int):
     """The shop saw the order's bank transfer (vietqr) arrive: the order is paid and waits to be confirmed."""
     user = current_api_user()
-    return order_body(services.confirm_transfer_received(services.get_seller_order(user, order_id), user))
+    return services.confirm_transfer_received(services.get_seller_order(user, order_id), user)
 
 
 @blp.post("/admin/orders/<id:order_id>/payment-received")
@@ -339,7 +290,7 @@ def payment_received(order_id: int):
 def admin_payment_received(order_id: int):
     """Admins only: record a bank transfer (vietqr) as received, as the seller would."""
     user = current_api_user()
-    return order_body(services.confirm_transfer_received(services.get_order_for_admin(user, order_id), user))
+    return services.confirm_transfer_received(services.get_order_for_admin(user, order_id), user)
 
 
 @blp.post("/admin/orders/<id:order_id>/refund")
@@ -350,8 +301,8 @@ def admin_payment_received(order_id: int):
 def admin_refund(data, order_id: int):
     """Admins only: cancel a paid order at any point before completion and give its money back in full
     (through Stripe when it was paid there, else recorded as a manual refund); its stock goes back."""
-    return order_body(services.refund_by_admin(services.get_order_for_admin(current_api_user(), order_id),
-                                               current_api_user(), data["reason"]))
+    return services.refund_by_admin(services.get_order_for_admin(current_api_user(), order_id),
+                                               current_api_user(), data["reason"])
 
 
 @blp.post("/seller/orders/<id:order_id>/ship")
@@ -363,7 +314,7 @@ def ship(data, order_id: int):
     """The shop handed a confirmed order to a carrier; the buyer sees the carrier and tracking."""
     user = current_api_user()
     order = services.get_seller_order(user, order_id)
-    return order_body(services.ship_order(order, user, data["carrier"], data["tracking"]))
+    return services.ship_order(order, user, data["carrier"], data["tracking"])
 
 
 @blp.post("/seller/orders/<id:order_id>/deliver")
@@ -373,7 +324,7 @@ def ship(data, order_id: int):
 def deliver(order_id: int):
     """The order reached the buyer (for cash on delivery: the cash was collected, so it is paid)."""
     user = current_api_user()
-    return order_body(services.deliver_order(services.get_seller_order(user, order_id), user))
+    return services.deliver_order(services.get_seller_order(user, order_id), user)
 
 
 @blp.post("/seller/orders/<id:order_id>/cancel")
@@ -385,4 +336,4 @@ def seller_cancel(data, order_id: int):
     """The shop cancels an order not yet shipped, telling the buyer why; its stock goes back on sale."""
     user = current_api_user()
     order = services.get_seller_order(user, order_id)
-    return order_body(services.cancel_by_seller(order, user, data["reason"]))
+    return services.cancel_by_seller(order, user, data["reason"])

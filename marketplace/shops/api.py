@@ -7,16 +7,14 @@ from ..api.blueprint import Blueprint
 from ..api.schemas import (
     BLANK,
     BLANKS,
+    Out,
     PageArgs,
     Text,
     UtcDateTime,
     char_class,
-    page_body,
-    page_schema,
     words_pattern,
 )
 from ..errors import NotFound
-from ..media.models import Image
 from ..media.services import save_image
 from ..media.uploads import required_photo
 from . import services
@@ -27,17 +25,17 @@ from .schemas import PHONE_ANY_WAY, WARD_DOC, province_code
 blp = Blueprint("api_shops", __name__, url_prefix="/api/v1", description="Provinces, wards and shops")
 
 
-class ProvinceOut(Schema):
+class ProvinceOut(Out):
     code = fields.Integer()
     name = fields.String()
-    short_name = fields.String()
-    division_type = fields.String()
+    short_name = fields.String(attribute=lambda province: short_name(province.name))
+    division_type = fields.String(attribute="division_type.value")
 
 
-class WardOut(Schema):
+class WardOut(Out):
     code = fields.Integer()
     name = fields.String()
-    division_type = fields.String()
+    division_type = fields.String(attribute="division_type.value")
     province_code = fields.Integer()
 
 
@@ -89,32 +87,50 @@ class ShopPatch(ShopIn):
     phone = Text(metadata={"description": f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}"})
 
 
-class PlaceOut(Schema):
+class PlaceOut(Out):
     code = fields.Integer()
     name = fields.String()
 
 
-class BankOut(Schema):
-    bin = fields.String()
-    bank_name = fields.String()
-    account_number = fields.String()
-    account_name = fields.String()
+class BankOut(Out):
+    bin = fields.String(attribute="bank_bin")
+    bank_name = fields.String(attribute=lambda shop: BANKS.get(shop.bank_bin, ""))
+    account_number = fields.String(attribute="bank_account_number")
+    account_name = fields.String(attribute="bank_account_name")
 
 
-class ShopOut(Schema):
+def _urls(image):
+    return image.urls() if image else None
+
+
+class ShopOut(Out):
+    """A shop; its bank account only to its members, and never in the directory (a lookup per shop)."""
+
+    def __init__(self, *, bank_for_members: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.bank_for_members = bank_for_members
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "bank":
+            shown = self.bank_for_members and services.role_in(current_api_user(), obj) and obj.has_bank_account
+            return obj if shown else None
+        return super().get_attribute(obj, attr, default)
+
     id = fields.Integer()
     slug = fields.String()
     name = fields.String()
     description = fields.String()
-    province = fields.Nested(PlaceOut)
-    ward = fields.Nested(PlaceOut)
+    province = fields.Nested(PlaceOut, attribute=lambda shop: province_by_code(shop.province_code))
+    ward = fields.Nested(PlaceOut, attribute=lambda shop: ward_by_code(shop.ward_code))
     address = fields.String()
     phone = fields.String()
     zalo = fields.String(allow_none=True)
     is_verified = fields.Boolean()
     status = fields.String()
-    logo_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
-    cover_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
+    logo_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True,
+                            attribute=lambda shop: _urls(shop.logo))
+    cover_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True,
+                             attribute=lambda shop: _urls(shop.cover))
     bank = fields.Nested(BankOut, allow_none=True, metadata={"description": "Only for the shop's members"})
     shipping_fee_vnd = fields.Integer(allow_none=True)
     free_shipping_from_vnd = fields.Integer(allow_none=True)
@@ -125,33 +141,11 @@ class ShopListArgs(PageArgs):
     province_code = fields.Integer(validate=validate.Range(min=1, max=10_000))
 
 
-def _urls(image: Image | None):
-    return image.urls() if image else None
-
-
-def shop_body(shop, viewer=None) -> dict:
-    province, ward = province_by_code(shop.province_code), ward_by_code(shop.ward_code)
-    body = {
-        "id": shop.id, "slug": shop.slug, "name": shop.name, "description": shop.description,
-        "province": {"code": int(province.code), "name": province.name} if province else None,
-        "ward": {"code": int(ward.code), "name": ward.name} if ward else None,
-        "address": shop.address, "phone": shop.phone, "zalo": shop.zalo, "is_verified": shop.is_verified,
-        "status": shop.status, "logo_urls": _urls(shop.logo), "cover_urls": _urls(shop.cover),
-        "created_at": shop.created_at, "bank": None,
-        "shipping_fee_vnd": shop.shipping_fee_vnd, "free_shipping_from_vnd": shop.free_shipping_from_vnd,
-    }
-    if services.role_in(viewer, shop) and shop.has_bank_account:
-        body["bank"] = {"bin": shop.bank_bin, "bank_name": BANKS.get(shop.bank_bin, ""),
-                        "account_number": shop.bank_account_number, "account_name": shop.bank_account_name}
-    return body
-
-
 @blp.get("/provinces")
 @blp.response(200, ProvinceOut(many=True))
 def list_provinces():
     """The 34 provinces and centrally-run cities (after the 2025 reform)."""
-    return [{"code": int(p.code), "name": p.name, "short_name": short_name(p.name),
-             "division_type": p.division_type.value} for p in provinces()]
+    return list(provinces())
 
 
 @blp.get("/provinces/<int:code>/wards")
@@ -160,8 +154,7 @@ def list_wards(code: int):
     """The wards and communes of one province."""
     if province_by_code(code) is None:
         raise NotFound(_("Không tìm thấy tỉnh/thành phố."))
-    return [{"code": int(w.code), "name": w.name, "division_type": w.division_type.value,
-             "province_code": int(w.province_code)} for w in wards(code)]
+    return list(wards(code))
 
 
 @blp.post("/shops")
@@ -176,16 +169,14 @@ def create_shop(data):
     if any(key.startswith("bank_") for key in data):
         services.set_bank_account(shop, user, data.get("bank_bin"), data.get("bank_account_number"),
                                   data.get("bank_account_name"))
-    return shop_body(shop, user)
+    return shop
 
 
 @blp.get("/shops")
-@blp.arguments(ShopListArgs, location="query")
-@blp.response(200, page_schema(ShopOut, "ShopPage"))
+@blp.paginated(ShopOut(bank_for_members=False), "ShopPage", ShopListArgs)
 def list_shops(args):
     """The shop directory, newest first, optionally in one province."""
-    shops, total = services.list_public_shops(args.get("province_code"), args["page"], args["per_page"])
-    return page_body([shop_body(s) for s in shops], total, args)
+    return services.list_public_shops(args.get("province_code"), args["page"], args["per_page"])
 
 
 @blp.get("/shops/<slug>")
@@ -196,7 +187,7 @@ def get_shop(slug: str):
     viewer = current_api_user()
     if not shop.is_public and services.role_in(viewer, shop) is None:
         services.get_public_shop(slug)
-    return shop_body(shop, viewer)
+    return shop
 
 
 @blp.patch("/shops/<slug>")
@@ -208,7 +199,7 @@ def update_shop(data, slug: str):
     """Change a shop (owner or manager; bank fields owner only)."""
     shop = services.get_shop(slug)
     services.update_shop(shop, current_api_user(), data)
-    return shop_body(shop, current_api_user())
+    return shop
 
 
 class ShopImageIn(Schema):
@@ -232,4 +223,4 @@ def upload_shop_image(args, files, slug: str):
     services.require_role(user, shop)
     image = save_image(required_photo(files["file"]), uploaded_by=user)
     services.set_shop_image(shop, user, args["kind"], image)
-    return shop_body(shop, user)
+    return shop
