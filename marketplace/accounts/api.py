@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields
 from werkzeug.exceptions import Unauthorized
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.schemas import BLANK, RATE_LIMITED, Out, Text, UtcDateTime, solid, trimmed_pattern
 from ..extensions import limiter
@@ -89,9 +89,8 @@ class TokenOut(Out):
     user = fields.Nested(UserOut)
 
 
-@blp.post("/auth/register")
+@blp.post("/auth/register", answer=TokenOut, status=201)
 @blp.arguments(RegisterIn)
-@blp.response(201, TokenOut)
 @limiter.limit(limits.login_rate)
 @blp.alt_response(429, response=RATE_LIMITED)
 def register(data):
@@ -101,9 +100,8 @@ def register(data):
     return _issue_token(user)
 
 
-@blp.post("/auth/token")
+@blp.post("/auth/token", answer=TokenOut)
 @blp.arguments(TokenIn)
-@blp.response(200, TokenOut)
 @limits.per_address
 @limits.per_account
 @blp.alt_response(429, response=RATE_LIMITED)
@@ -116,19 +114,13 @@ def token(data):
     return _issue_token(user)
 
 
-@blp.delete("/auth/token")
-@token_required
-@blp.response(204)
-@blp.doc(security=BEARER)
+@blp.delete("/auth/token", status=204, auth=token_required)
 def revoke_token():
     """Sign the app out: the token sent in Authorization stops working."""
     services.revoke_token(request.headers["Authorization"].partition(" ")[2].strip())
 
 
-@blp.get("/me")
-@token_required
-@blp.response(200, UserOut)
-@blp.doc(security=BEARER)
+@blp.get("/me", answer=UserOut, auth=token_required)
 def me():
     """The signed-in user and the shops they run."""
     return current_api_user()

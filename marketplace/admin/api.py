@@ -6,7 +6,7 @@ Admins only: a missing token is 401, a non-admin's token 403, both checked befor
 
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user
+from ..api.auth import current_api_user
 from ..api.blueprint import Blueprint
 from ..api.schemas import Out, PageArgs, ShopRef, Text, UtcDateTime
 from ..permissions import admin_token_required
@@ -85,79 +85,56 @@ class FiguresOut(Out):
     provinces = fields.List(fields.Nested(ProvinceFiguresOut), metadata={"description": "By the shop's province"})
 
 
-@blp.get("/shops")
-@admin_token_required
+@blp.get("/shops", auth=admin_token_required)
 @blp.paginated(AdminShopOut, "AdminShopPage", ShopListArgs)
-@blp.doc(security=BEARER)
 def list_shops(args):
     """Every shop, hidden ones included, newest first; `show` = unverified, verified or hidden."""
     return moderation.list_shops(q=args["q"], show=args["show"], page=args["page"], per_page=args["per_page"])
 
 
-@blp.post("/shops/<id:shop_id>/verify")
-@admin_token_required
+@blp.post("/shops/<id:shop_id>/verify", answer=AdminShopOut, auth=admin_token_required)
 @blp.arguments(NoteIn, required=False)
-@blp.response(200, AdminShopOut)
-@blp.doc(security=BEARER)
 def verify_shop(data, shop_id: int):
     """Mark the shop verified (buyers see “Đã xác minh”); 409 if it already is."""
     return moderation.set_verified(moderation.get_shop(shop_id), current_api_user(), True, data["note"])
 
 
-@blp.post("/shops/<id:shop_id>/unverify")
-@admin_token_required
+@blp.post("/shops/<id:shop_id>/unverify", answer=AdminShopOut, auth=admin_token_required)
 @blp.arguments(NoteIn, required=False)
-@blp.response(200, AdminShopOut)
-@blp.doc(security=BEARER)
 def unverify_shop(data, shop_id: int):
     """Take the verified badge away; 409 if the shop is not verified."""
     return moderation.set_verified(moderation.get_shop(shop_id), current_api_user(), False, data["note"])
 
 
-@blp.post("/shops/<id:shop_id>/hide")
-@admin_token_required
+@blp.post("/shops/<id:shop_id>/hide", answer=AdminShopOut, auth=admin_token_required)
 @blp.arguments(ReasonIn)
-@blp.response(200, AdminShopOut)
-@blp.doc(security=BEARER)
 def hide_shop(data, shop_id: int):
     """Hide a shop and all its products from buyers; its members are told the reason."""
     return moderation.hide_shop(moderation.get_shop(shop_id), current_api_user(), data["reason"])
 
 
-@blp.post("/shops/<id:shop_id>/unhide")
-@admin_token_required
+@blp.post("/shops/<id:shop_id>/unhide", answer=AdminShopOut, auth=admin_token_required)
 @blp.arguments(NoteIn, required=False)
-@blp.response(200, AdminShopOut)
-@blp.doc(security=BEARER)
 def unhide_shop(data, shop_id: int):
     """Show a hidden shop again."""
     return moderation.unhide_shop(moderation.get_shop(shop_id), current_api_user(), data["note"])
 
 
-@blp.post("/products/<id:product_id>/hide")
-@admin_token_required
+@blp.post("/products/<id:product_id>/hide", answer=AdminProductOut, auth=admin_token_required)
 @blp.arguments(ReasonIn)
-@blp.response(200, AdminProductOut)
-@blp.doc(security=BEARER)
 def hide_product(data, product_id: int):
     """Hide a product from buyers; the seller sees the reason and cannot put it back on sale."""
     return moderation.hide_product(moderation.get_product(product_id), current_api_user(), data["reason"])
 
 
-@blp.post("/products/<id:product_id>/unhide")
-@admin_token_required
+@blp.post("/products/<id:product_id>/unhide", answer=AdminProductOut, auth=admin_token_required)
 @blp.arguments(NoteIn, required=False)
-@blp.response(200, AdminProductOut)
-@blp.doc(security=BEARER)
 def unhide_product(data, product_id: int):
     """Lift an admin's hiding (the seller's own status stays as they set it)."""
     return moderation.unhide_product(moderation.get_product(product_id), current_api_user(), data["note"])
 
 
-@blp.get("/figures")
-@admin_token_required
-@blp.response(200, FiguresOut)
-@blp.doc(security=BEARER)
+@blp.get("/figures", answer=FiguresOut, auth=admin_token_required)
 def get_figures():
     """The figures page's numbers (see marketplace/admin/figures.py for what counts as a sale)."""
     return figure_services.figures()

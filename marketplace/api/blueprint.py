@@ -8,6 +8,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
+from .auth import BEARER
 from .schemas import PageArgs, page_schema
 
 
@@ -30,6 +31,23 @@ class MultipartParser(FlaskParser):
 
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = MultipartParser()
+
+    def route(self, rule, *, answer=None, status=None, auth=None, security=None, **options):
+        """flask-smorest's route, with what the endpoint answers and who may call it said in one place.
+
+        `answer`: the response schema (`status` 200 unless given; `status` alone: an empty answer such as
+        204). `auth`: the check run before anything of the request is read (token_required,
+        admin_token_required), documented as bearer security unless `security` says otherwise."""
+        register = super().route(rule, **options)
+
+        def decorator(view):
+            if answer is not None or status is not None:
+                view = self.response(status or 200, answer)(view)
+            if auth is not None or security is not None:
+                view = self.doc(security=security or BEARER)(view)
+            return register(auth(view) if auth else view)
+
+        return decorator
 
     def paginated(self, item_schema, name: str, args=PageArgs, **more):
         """A list endpoint: `page`, `per_page` and the filters of `args` (a PageArgs) from the query string,

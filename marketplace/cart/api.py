@@ -109,21 +109,17 @@ def _review(owner: CartOwner | None, token: str | None = None) -> CartAnswer:
     return CartAnswer(services.review(services.find_cart(owner)), token)
 
 
-@blp.get("/cart")
+@blp.get("/cart", answer=CartOut, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
-@blp.response(200, CartOut)
-@blp.doc(security=CART_SECURITY)
 def get_cart(headers):
     """The cart grouped by shop, with current prices, each line's problems and the amount to pay.
     Anyone: a signed-in buyer (Bearer) or a guest (X-Cart-Token); without either, an empty cart."""
     return _review(api_cart_owner(headers))
 
 
-@blp.post("/cart")
+@blp.post("/cart", answer=CartOut, status=201, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
 @blp.arguments(CartIn, required=False)
-@blp.response(201, CartOut)
-@blp.doc(security=CART_SECURITY)
 def create_cart(headers, data):
     """Without Bearer: start a guest cart and get its token. With Bearer: the account's cart, taking over
     the lines of `guest_token` (call it at login). `accept_changes` accepts the current prices."""
@@ -143,11 +139,9 @@ def create_cart(headers, data):
     return _review(owner, token)
 
 
-@blp.post("/cart/items")
+@blp.post("/cart/items", answer=CartOut, status=201, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
 @blp.arguments(ItemIn)
-@blp.response(201, CartOut)
-@blp.doc(security=CART_SECURITY)
 def add_item(headers, data):
     """Put a variant in the cart (added to its line if it is there). The price is the server's; a price in
     the body is refused. Without Bearer or X-Cart-Token a guest cart is started and its token returned."""
@@ -169,11 +163,9 @@ def _existing_owner(headers) -> CartOwner:
     return owner
 
 
-@blp.patch("/cart/items/<id:item_id>")
+@blp.patch("/cart/items/<id:item_id>", answer=CartOut, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
 @blp.arguments(ItemPatch)
-@blp.response(200, CartOut)
-@blp.doc(security=CART_SECURITY)
 def update_item(headers, data, item_id: int):
     """Change how many of a line; checked against the stock. Only the caller's own cart."""
     owner = _existing_owner(headers)
@@ -181,10 +173,8 @@ def update_item(headers, data, item_id: int):
     return _review(owner)
 
 
-@blp.delete("/cart/items/<id:item_id>")
+@blp.delete("/cart/items/<id:item_id>", answer=CartOut, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
-@blp.response(200, CartOut)
-@blp.doc(security=CART_SECURITY)
 def delete_item(headers, item_id: int):
     """Take a line out of the cart. Only the caller's own cart."""
     owner = _existing_owner(headers)

@@ -1,7 +1,7 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, post_dump, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.schemas import (
     BLANK,
@@ -141,18 +141,14 @@ class UploadIn(Schema):
     file = Upload(required=True)
 
 
-@blp.get("/categories")
-@blp.response(200, CategoryOut(many=True))
+@blp.get("/categories", answer=CategoryOut(many=True))
 def list_categories():
     """OCOP product groups (parent_id null) and their sub-categories."""
     return services.all_categories()
 
 
-@blp.post("/products")
-@token_required
+@blp.post("/products", answer=ProductOut, status=201, auth=token_required)
 @blp.arguments(ProductIn)
-@blp.response(201, ProductOut)
-@blp.doc(security=BEARER)
 def create_product(data):
     """List a product in one of your shops; it is active unless status is 'draft'."""
     shop = get_shop_by_id(data.pop("shop_id"))
@@ -171,49 +167,36 @@ def list_products(args):
                                          sort=args["sort"], page=args["page"], per_page=args["per_page"])
 
 
-@blp.get("/products/<id:product_id>")
-@blp.response(200, ProductOut)
+@blp.get("/products/<id:product_id>", answer=ProductOut)
 def get_product(product_id: int):
     """A product with its variants and image URLs (drafts only for the shop's members)."""
     return services.get_product(product_id, current_api_user())
 
 
-@blp.patch("/products/<id:product_id>")
-@token_required
+@blp.patch("/products/<id:product_id>", answer=ProductOut, auth=token_required)
 @blp.arguments(ProductPatch, required=False)
-@blp.response(200, ProductOut)
-@blp.doc(security=BEARER)
 def update_product(data, product_id: int):
     """Change a product of your shop; `variants` replaces the list (send ids to keep variants)."""
     product = services.get_product_for_edit(product_id, current_api_user())
     return services.update_product(product, current_api_user(), data)
 
 
-@blp.delete("/products/<id:product_id>")
-@token_required
-@blp.response(204)
-@blp.doc(security=BEARER)
+@blp.delete("/products/<id:product_id>", status=204, auth=token_required)
 def delete_product(product_id: int):
     """Remove a product from sale for good (kept for past orders)."""
     product = services.get_product_for_edit(product_id, current_api_user())
     services.delete_product(product, current_api_user())
 
 
-@blp.post("/products/<id:product_id>/images")
-@token_required
+@blp.post("/products/<id:product_id>/images", answer=PhotoOut, status=201, auth=token_required)
 @blp.arguments(UploadIn, location="files")
-@blp.response(201, PhotoOut)
-@blp.doc(security=BEARER)
 def upload_image(files, product_id: int):
     """Add a photo (JPEG, PNG, WebP or HEIC) as multipart field `file`; the first photo is the cover."""
     product = services.get_product_for_edit(product_id, current_api_user())
     return services.add_photo(product, current_api_user(), required_photo(files["file"]))
 
 
-@blp.delete("/products/<id:product_id>/images/<id:photo_id>")
-@token_required
-@blp.response(204)
-@blp.doc(security=BEARER)
+@blp.delete("/products/<id:product_id>/images/<id:photo_id>", status=204, auth=token_required)
 def delete_image(product_id: int, photo_id: int):
     """Remove a photo from a product."""
     product = services.get_product_for_edit(product_id, current_api_user())

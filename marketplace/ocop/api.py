@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.schemas import Day, Out, PageArgs, ShopRef, Text, UtcDateTime, trimmed_pattern
 from ..catalog.services import get_product_for_edit
@@ -117,11 +117,8 @@ def _claim_of(product_id: int) -> OcopClaim:
     return claim
 
 
-@blp.post("/products/<id:product_id>/ocop-claims")
-@token_required
+@blp.post("/products/<id:product_id>/ocop-claims", answer=ClaimOut, status=201, auth=token_required)
 @blp.arguments(ClaimIn, location="files")
-@blp.response(201, ClaimOut)
-@blp.doc(security=BEARER)
 def create_claim(data, product_id: int):
     """Claim OCOP for a product of your shop; it waits for an admin (409 when the product has a claim)."""
     product = get_product_for_edit(product_id, current_api_user())
@@ -129,20 +126,14 @@ def create_claim(data, product_id: int):
     return services.submit_claim(product, current_api_user(), data, certificate or b"")
 
 
-@blp.get("/products/<id:product_id>/ocop-claim")
-@token_required
-@blp.response(200, ClaimOut)
-@blp.doc(security=BEARER)
+@blp.get("/products/<id:product_id>/ocop-claim", answer=ClaimOut, auth=token_required)
 def get_claim(product_id: int):
     """Your product's claim, whatever its status (with the rejection reason when rejected)."""
     return _claim_of(product_id)
 
 
-@blp.patch("/products/<id:product_id>/ocop-claim")
-@token_required
+@blp.patch("/products/<id:product_id>/ocop-claim", answer=ClaimOut, auth=token_required)
 @blp.arguments(ClaimPatchIn, location="files", required=False)
-@blp.response(200, ClaimOut)
-@blp.doc(security=BEARER)
 def update_claim(data, product_id: int):
     """Correct your claim. A rejected claim, or an approved one whose facts or certificate change, goes
     back to the queue (its badge hidden until approved again)."""
@@ -151,9 +142,8 @@ def update_claim(data, product_id: int):
     return services.update_claim(claim, current_api_user(), data, certificate)
 
 
-@blp.get("/ocop-claims/<id:claim_id>/certificate")
-@token_required
-@blp.doc(security=BEARER, responses={200: {"description": "The certificate file", "content": {
+@blp.get("/ocop-claims/<id:claim_id>/certificate", auth=token_required)
+@blp.doc(responses={200: {"description": "The certificate file", "content": {
     mime: {"schema": {"type": "string", "format": "binary"}} for mime in certificates.EXTENSIONS}}})
 def get_certificate(claim_id: int):
     """The certificate scan: the shop's members and admins only (404 for anyone else)."""
@@ -168,30 +158,22 @@ def get_certificate(claim_id: int):
     return response
 
 
-@blp.get("/admin/ocop-claims")
-@admin_token_required
+@blp.get("/admin/ocop-claims", auth=admin_token_required)
 @blp.paginated(ClaimOut, "OcopClaimPage", QueueArgs)
-@blp.doc(security=BEARER)
 def list_claims(args):
     """Admins: claims oldest first (by submission), by status (default pending; `all` for every one)."""
     status = None if args["status"] == "all" else args["status"]
     return services.queue(status, page=args["page"], per_page=args["per_page"])
 
 
-@blp.post("/admin/ocop-claims/<id:claim_id>/approve")
-@admin_token_required
-@blp.response(200, ClaimOut)
-@blp.doc(security=BEARER)
+@blp.post("/admin/ocop-claims/<id:claim_id>/approve", answer=ClaimOut, auth=admin_token_required)
 def approve_claim(claim_id: int):
     """Admins: approve a pending claim (409 if it is no longer pending); the badge shows from now."""
     return services.approve(services.get_claim(claim_id), current_api_user())
 
 
-@blp.post("/admin/ocop-claims/<id:claim_id>/reject")
-@admin_token_required
+@blp.post("/admin/ocop-claims/<id:claim_id>/reject", answer=ClaimOut, auth=admin_token_required)
 @blp.arguments(RejectIn)
-@blp.response(200, ClaimOut)
-@blp.doc(security=BEARER)
 def reject_claim(data, claim_id: int):
     """Admins: reject a pending claim with a reason (required), which the seller reads."""
     return services.reject(services.get_claim(claim_id), current_api_user(), data["reason"])

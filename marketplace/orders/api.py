@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.schemas import RATE_LIMITED, Out, PageArgs, Text, UtcDateTime
 from ..cart.owner import CART_SECURITY, CartHeaders, api_cart_owner
@@ -166,11 +166,9 @@ class BuyerCancelIn(Schema):
 
 # --- buyer ------------------------------------------------------------------------------
 
-@blp.post("/checkout")
+@blp.post("/checkout", answer=CheckoutOut, status=201, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
 @blp.arguments(CheckoutIn)
-@blp.response(201, CheckoutOut)
-@blp.doc(security=CART_SECURITY)
 def checkout(headers, data):
     """Place the cart's orders: one per shop, one amount to pay. Anyone with a cart: a signed-in buyer
     (Bearer) or a guest (X-Cart-Token; name and phone in the address are enough). Prices, delivery fees and
@@ -181,27 +179,21 @@ def checkout(headers, data):
                                    payment_method=data["payment_method"], note=data["note"])
 
 
-@blp.get("/checkouts/<id:checkout_id>")
-@token_required
-@blp.response(200, CheckoutOut)
-@blp.doc(security=BEARER)
+@blp.get("/checkouts/<id:checkout_id>", answer=CheckoutOut, auth=token_required)
 def get_checkout(checkout_id: int):
     """One of the signed-in buyer's checkouts with its payment state (another's is 404)."""
     return services.get_buyer_checkout(current_api_user(), checkout_id)
 
 
-@blp.get("/orders")
-@token_required
+@blp.get("/orders", auth=token_required)
 @blp.paginated(OrderOut, "OrderPage")
-@blp.doc(security=BEARER)
 def list_orders(args):
     """The signed-in buyer's orders, newest first."""
     return services.buyer_orders(current_api_user(), args["page"], args["per_page"])
 
 
-@blp.get("/orders/lookup")
+@blp.get("/orders/lookup", answer=OrderOut)
 @blp.arguments(LookupArgs, location="query")
-@blp.response(200, OrderOut)
 @order_lookup_limit()
 @blp.alt_response(429, response=RATE_LIMITED)
 def lookup_order(args):
@@ -209,20 +201,14 @@ def lookup_order(args):
     return services.find_order(args["code"], args["phone"])
 
 
-@blp.get("/orders/<id:order_id>")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.get("/orders/<id:order_id>", answer=OrderOut, auth=token_required)
 def get_order(order_id: int):
     """One of the signed-in buyer's orders with its lines and timeline (another's is 404)."""
     return services.get_buyer_order(current_api_user(), order_id)
 
 
-@blp.post("/orders/<id:order_id>/cancel")
-@token_required
+@blp.post("/orders/<id:order_id>/cancel", answer=OrderOut, auth=token_required)
 @blp.arguments(BuyerCancelIn, required=False)
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
 def cancel_order(data, order_id: int):
     """The buyer cancels an order the seller has not confirmed yet; its stock goes back on sale."""
     user = current_api_user()
@@ -230,10 +216,7 @@ def cancel_order(data, order_id: int):
     return services.cancel_by_buyer(order, user, data["reason"])
 
 
-@blp.post("/orders/<id:order_id>/complete")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/orders/<id:order_id>/complete", answer=OrderOut, auth=token_required)
 def complete_order(order_id: int):
     """The buyer confirms a delivered order is received and all right."""
     user = current_api_user()
@@ -242,62 +225,45 @@ def complete_order(order_id: int):
 
 # --- seller -----------------------------------------------------------------------------
 
-@blp.get("/seller/orders")
-@token_required
+@blp.get("/seller/orders", auth=token_required)
 @blp.paginated(OrderOut, "SellerOrderPage", SellerOrderArgs, counts=fields.Dict(
     keys=fields.String(), values=fields.Integer(),
     metadata={"description": "Orders in each status (whatever the status filter)"}))
-@blp.doc(security=BEARER)
 def seller_orders(args):
     """Orders of the shops the caller runs (owner or manager), newest first, with counts per status."""
     return services.seller_orders(current_api_user(), status=args.get("status"), shop_id=args.get("shop_id"),
                                   page=args["page"], per_page=args["per_page"])
 
 
-@blp.get("/seller/orders/<id:order_id>")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.get("/seller/orders/<id:order_id>", answer=OrderOut, auth=token_required)
 def seller_order(order_id: int):
     """One order of a shop the caller runs (any other is 404)."""
     return services.get_seller_order(current_api_user(), order_id)
 
 
-@blp.post("/seller/orders/<id:order_id>/confirm")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/seller/orders/<id:order_id>/confirm", answer=OrderOut, auth=token_required)
 def confirm(order_id: int):
     """The shop accepts the order (COD orders when placed, online ones once paid)."""
     user = current_api_user()
     return services.confirm_order(services.get_seller_order(user, order_id), user)
 
 
-@blp.post("/seller/orders/<id:order_id>/payment-received")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/seller/orders/<id:order_id>/payment-received", answer=OrderOut, auth=token_required)
 def payment_received(order_id: int):
     """The shop saw the order's bank transfer (vietqr) arrive: the order is paid and waits to be confirmed."""
     user = current_api_user()
     return services.confirm_transfer_received(services.get_seller_order(user, order_id), user)
 
 
-@blp.post("/admin/orders/<id:order_id>/payment-received")
-@admin_token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/admin/orders/<id:order_id>/payment-received", answer=OrderOut, auth=admin_token_required)
 def admin_payment_received(order_id: int):
     """Admins only: record a bank transfer (vietqr) as received, as the seller would."""
     user = current_api_user()
     return services.confirm_transfer_received(services.get_order_for_admin(user, order_id), user)
 
 
-@blp.post("/admin/orders/<id:order_id>/refund")
-@admin_token_required
+@blp.post("/admin/orders/<id:order_id>/refund", answer=OrderOut, auth=admin_token_required)
 @blp.arguments(SellerCancelIn)
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
 def admin_refund(data, order_id: int):
     """Admins only: cancel a paid order at any point before completion and give its money back in full
     (through Stripe when it was paid there, else recorded as a manual refund); its stock goes back."""
@@ -305,11 +271,8 @@ def admin_refund(data, order_id: int):
                                                current_api_user(), data["reason"])
 
 
-@blp.post("/seller/orders/<id:order_id>/ship")
-@token_required
+@blp.post("/seller/orders/<id:order_id>/ship", answer=OrderOut, auth=token_required)
 @blp.arguments(ShipIn)
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
 def ship(data, order_id: int):
     """The shop handed a confirmed order to a carrier; the buyer sees the carrier and tracking."""
     user = current_api_user()
@@ -317,21 +280,15 @@ def ship(data, order_id: int):
     return services.ship_order(order, user, data["carrier"], data["tracking"])
 
 
-@blp.post("/seller/orders/<id:order_id>/deliver")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/seller/orders/<id:order_id>/deliver", answer=OrderOut, auth=token_required)
 def deliver(order_id: int):
     """The order reached the buyer (for cash on delivery: the cash was collected, so it is paid)."""
     user = current_api_user()
     return services.deliver_order(services.get_seller_order(user, order_id), user)
 
 
-@blp.post("/seller/orders/<id:order_id>/cancel")
-@token_required
+@blp.post("/seller/orders/<id:order_id>/cancel", answer=OrderOut, auth=token_required)
 @blp.arguments(SellerCancelIn)
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
 def seller_cancel(data, order_id: int):
     """The shop cancels an order not yet shipped, telling the buyer why; its stock goes back on sale."""
     user = current_api_user()

@@ -95,9 +95,8 @@ class SearchOut(Out):
     suggestion = fields.String(allow_none=True, metadata={"description": "A corrected query when few results"})
 
 
-@blp.get("/search")
+@blp.get("/search", answer=SearchOut)
 @blp.arguments(SearchArgs, location="query")
-@blp.response(200, SearchOut)
 def search(args):
     """Search active products, typed with or without diacritics; filters, facets and a suggestion."""
     return services.search_products(services.build_query(**args))

@@ -2,7 +2,7 @@ from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.schemas import (
     BLANK,
@@ -141,15 +141,13 @@ class ShopListArgs(PageArgs):
     province_code = fields.Integer(validate=validate.Range(min=1, max=10_000))
 
 
-@blp.get("/provinces")
-@blp.response(200, ProvinceOut(many=True))
+@blp.get("/provinces", answer=ProvinceOut(many=True))
 def list_provinces():
     """The 34 provinces and centrally-run cities (after the 2025 reform)."""
     return list(provinces())
 
 
-@blp.get("/provinces/<int:code>/wards")
-@blp.response(200, WardOut(many=True))
+@blp.get("/provinces/<int:code>/wards", answer=WardOut(many=True))
 def list_wards(code: int):
     """The wards and communes of one province."""
     if province_by_code(code) is None:
@@ -157,11 +155,8 @@ def list_wards(code: int):
     return list(wards(code))
 
 
-@blp.post("/shops")
-@token_required
+@blp.post("/shops", answer=ShopOut, status=201, auth=token_required)
 @blp.arguments(ShopIn)
-@blp.response(201, ShopOut)
-@blp.doc(security=BEARER)
 def create_shop(data):
     """Open a shop; the caller becomes its owner."""
     user = current_api_user()
@@ -179,8 +174,7 @@ def list_shops(args):
     return services.list_public_shops(args.get("province_code"), args["page"], args["per_page"])
 
 
-@blp.get("/shops/<slug>")
-@blp.response(200, ShopOut)
+@blp.get("/shops/<slug>", answer=ShopOut)
 def get_shop(slug: str):
     """A public shop (its members also see a hidden one, and its bank account)."""
     shop = services.get_shop(slug)
@@ -190,11 +184,8 @@ def get_shop(slug: str):
     return shop
 
 
-@blp.patch("/shops/<slug>")
-@token_required
+@blp.patch("/shops/<slug>", answer=ShopOut, auth=token_required)
 @blp.arguments(ShopPatch, required=False)
-@blp.response(200, ShopOut)
-@blp.doc(security=BEARER)
 def update_shop(data, slug: str):
     """Change a shop (owner or manager; bank fields owner only)."""
     shop = services.get_shop(slug)
@@ -210,12 +201,9 @@ class ShopImageArgs(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["logo", "cover"]))
 
 
-@blp.post("/shops/<slug>/images")
-@token_required
+@blp.post("/shops/<slug>/images", answer=ShopOut, auth=token_required)
 @blp.arguments(ShopImageArgs, location="query")
 @blp.arguments(ShopImageIn, location="files")
-@blp.response(200, ShopOut)
-@blp.doc(security=BEARER)
 def upload_shop_image(args, files, slug: str):
     """Set the shop's logo or cover photo (`?kind=logo|cover`, multipart field `file`)."""
     shop = services.get_shop(slug)

@@ -2,7 +2,7 @@ from flask import request, url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, pre_dump, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.schemas import BLANK, Day, OcopOut, Out, Text, UtcDateTime
 from ..catalog import services as catalog_services
@@ -181,41 +181,30 @@ def _product(product_id: int):
     return catalog_services.get_product_for_edit(product_id, current_api_user())
 
 
-@blp.post("/products/<id:product_id>/batches")
-@token_required
+@blp.post("/products/<id:product_id>/batches", answer=BatchOut, status=201, auth=token_required)
 @blp.arguments(BatchIn)
-@blp.response(201, BatchOut)
-@blp.doc(security=BEARER)
 def create_batch(data, product_id: int):
     """Record a batch (lot) of a product of your shop; its QR code and public page exist at once."""
     product = _product(product_id)
     return services.create_batch(product, current_api_user(), data)
 
 
-@blp.get("/products/<id:product_id>/batches")
-@token_required
+@blp.get("/products/<id:product_id>/batches", auth=token_required)
 @blp.paginated(BatchOut, "BatchPage")
-@blp.doc(security=BEARER)
 def list_batches(args, product_id: int):
     """The batches of a product of your shop, newest production first."""
     return services.list_batches(_product(product_id), current_api_user())
 
 
-@blp.get("/products/<id:product_id>/batches/<id:batch_id>")
-@token_required
-@blp.response(200, BatchOut)
-@blp.doc(security=BEARER)
+@blp.get("/products/<id:product_id>/batches/<id:batch_id>", answer=BatchOut, auth=token_required)
 def get_batch(product_id: int, batch_id: int):
     """One batch of a product of your shop."""
     product = _product(product_id)
     return services.get_batch_for_edit(batch_id, current_api_user(), product)
 
 
-@blp.patch("/products/<id:product_id>/batches/<id:batch_id>")
-@token_required
+@blp.patch("/products/<id:product_id>/batches/<id:batch_id>", answer=BatchOut, auth=token_required)
 @blp.arguments(BatchPatch, required=False)
-@blp.response(200, BatchOut)
-@blp.doc(security=BEARER)
 def update_batch(data, product_id: int, batch_id: int):
     """Change a batch; `certifications` and `steps` replace their lists (send step ids to keep photos)."""
     product = _product(product_id)
@@ -223,21 +212,16 @@ def update_batch(data, product_id: int, batch_id: int):
     return services.update_batch(batch, current_api_user(), data)
 
 
-@blp.delete("/products/<id:product_id>/batches/<id:batch_id>")
-@token_required
-@blp.response(204)
-@blp.doc(security=BEARER)
+@blp.delete("/products/<id:product_id>/batches/<id:batch_id>", status=204, auth=token_required)
 def delete_batch(product_id: int, batch_id: int):
     """Delete a batch: its public page and QR code stop answering."""
     product = _product(product_id)
     services.delete_batch(services.get_batch_for_edit(batch_id, current_api_user(), product), current_api_user())
 
 
-@blp.post("/products/<id:product_id>/batches/<id:batch_id>/steps/<id:step_id>/photo")
-@token_required
+@blp.post("/products/<id:product_id>/batches/<id:batch_id>/steps/<id:step_id>/photo",
+          answer=BatchOut, auth=token_required)
 @blp.arguments(StepPhotoIn, location="files")
-@blp.response(200, BatchOut)
-@blp.doc(security=BEARER)
 def set_step_photo(files, product_id: int, batch_id: int, step_id: int):
     """Attach a photo (JPEG, PNG, WebP or HEIC, multipart field `file`) to one step, replacing any."""
     product = _product(product_id)
@@ -246,8 +230,7 @@ def set_step_photo(files, product_id: int, batch_id: int, step_id: int):
     return batch
 
 
-@blp.get("/trace/<code>")
-@blp.response(200, TraceOut)
+@blp.get("/trace/<code>", answer=TraceOut)
 def trace(code: str):
     """Public: a batch by the short code of its label (/t/{code}), as its page shows it. Counts as a scan."""
     batch = services.get_by_public_code(code)
