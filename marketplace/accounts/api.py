@@ -8,7 +8,8 @@ from werkzeug.exceptions import Unauthorized
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import BLANK, RATE_LIMITED, Out, Text, UtcDateTime, solid, trimmed_pattern
+from ..api.responses import Out, UtcDateTime
+from ..api.schemas import BLANK, RATE_LIMITED, Text, solid, trimmed_pattern
 from ..extensions import limiter
 from ..permissions import role_in
 from ..shops.models import Shop

@@ -8,7 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from ..api.auth import current_api_user
 from ..api.blueprint import Blueprint
-from ..api.schemas import Out, PageArgs, ShopRef, Text, UtcDateTime
+from ..api.responses import Out, ProductRef, ShopRef, UtcDateTime
+from ..api.schemas import PageArgs, Text
 from ..permissions import admin_token_required
 from . import figures as figure_services
 from . import moderation
@@ -46,10 +47,7 @@ class AdminShopOut(ShopRef):
     created_at = UtcDateTime()
 
 
-class AdminProductOut(Out):
-    id = fields.Integer()
-    slug = fields.String()
-    title = fields.String()
+class AdminProductOut(ProductRef):
     shop_id = fields.Integer()
     status = fields.String(metadata={"description": "The seller's own status (draft, active, hidden)"})
     is_public = fields.Boolean()
@@ -61,17 +59,20 @@ class ShopListArgs(PageArgs):
     show = fields.String(load_default="", validate=validate.OneOf(["", *moderation.SHOP_FILTERS]))
 
 
-class MonthOut(Out):
-    month = fields.String(attribute="key", metadata={"example": "2026-03"})
+class SalesOut(Out):
+    """Orders and sales of a month or a province (figures.MonthRow, ProvinceRow)."""
+
     orders = fields.Integer()
     sales_vnd = fields.Integer()
 
 
-class ProvinceFiguresOut(Out):
+class MonthOut(SalesOut):
+    month = fields.String(attribute="key", metadata={"example": "2026-03"})
+
+
+class ProvinceFiguresOut(SalesOut):
     province_code = fields.Integer(attribute="code")
     name = fields.String()
-    orders = fields.Integer()
-    sales_vnd = fields.Integer()
 
 
 class FiguresOut(Out):

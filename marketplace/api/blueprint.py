@@ -9,7 +9,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
 from .auth import BEARER
-from .schemas import PageArgs, page_schema
+from .responses import page_schema
+from .schemas import PageArgs
 
 
 class MultipartParser(FlaskParser):

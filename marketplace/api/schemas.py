@@ -1,9 +1,9 @@
-"""Pieces every API schema shares: problem details, pages, and the field types that state in the OpenAPI
-document exactly what the services accept, so that a client generated from it never sends what is refused."""
+"""Pieces the API's request schemas share: problem details, page arguments, and the field types that state in
+the OpenAPI document exactly what the services accept, so that a client generated from it never sends what is
+refused. The response side is api/responses.py."""
 
 import re
 import sys
-from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
@@ -155,58 +155,3 @@ class ProblemSchema(Schema):
 class PageArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-def page_schema(item_schema, name: str, **more: fields.Field) -> type[Schema]:
-    """A paginated list: {items, total, page, per_page} and the fields `more`. The items are dumped as one
-    collection, so an item schema can look up what its items need in one query (ProductOut's ratings)."""
-    return Out.from_dict({
-        "items": fields.Nested(item_schema, many=True),
-        "total": fields.Integer(),
-        "page": fields.Integer(),
-        "per_page": fields.Integer(),
-        **more,
-    }, name=name)
-
-
-class Out(Schema):
-    """The base of the response schemas, which serialise the objects themselves (models, or the services'
-    read models), so that each object's shape is written once, here. A field reads the object's attribute
-    of its name, or its `attribute`: a dotted path (null where a part on the way is null), or a function of
-    the object for a value computed from it (a label, a URL, a lookup); either way the field keeps its type
-    and formatting, and so its place in the OpenAPI document."""
-
-    def get_attribute(self, obj, attr, default):
-        if callable(attr):
-            return attr(obj)
-        if "." not in attr:
-            return super().get_attribute(obj, attr, default)
-        for key in attr.split("."):  # a path through a part that is not there (None) is null
-            if obj is None:
-                return None
-            obj = super().get_attribute(obj, key, default)
-        return obj
-
-
-class UtcDateTime(fields.DateTime):
-    """An RFC 3339 timestamp in UTC. SQLite hands datetimes back without a zone; they were stored in UTC."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
-
-
-# --- pieces that several features' answers share ---------------------------------------------
-
-class ShopRef(Out):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
-
-
-class OcopOut(Out):
-    stars = fields.Integer(metadata={"description": "3, 4 or 5"})
-    certificate_number = fields.String(attribute="decision_number",
-                                       metadata={"description": "The recognition decision's number"})
-    expires_on = fields.Date()

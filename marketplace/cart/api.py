@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from ..api.blueprint import Blueprint
-from ..api.schemas import JsonBoolean, Out, ShopRef, Text, UtcDateTime
+from ..api.responses import Out, ShopRef, UtcDateTime
+from ..api.schemas import JsonBoolean, Text
 from ..errors import NotFound
 from ..utils import MAX_DB_ID
 from . import services

@@ -3,18 +3,8 @@ from marshmallow import Schema, fields, post_dump, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import (
-    BLANK,
-    BLANKS,
-    OcopOut,
-    Out,
-    PageArgs,
-    ShopRef,
-    Text,
-    UtcDateTime,
-    char_class,
-    words_pattern,
-)
+from ..api.responses import OcopOut, Out, ProductRef, ShopRef, UtcDateTime
+from ..api.schemas import BLANK, BLANKS, PageArgs, Text, char_class, words_pattern
 from ..extensions import db
 from ..media.uploads import required_photo
 from ..ocop.services import current_rating, current_ratings
@@ -100,10 +90,7 @@ class PhotoOut(Out):
     urls = fields.Dict(keys=fields.String(), values=fields.String(), attribute=lambda photo: photo.image.urls())
 
 
-class ProductOut(Out):
-    id = fields.Integer()
-    slug = fields.String()
-    title = fields.String()
+class ProductOut(ProductRef):
     description = fields.String()
     status = fields.String()
     unit = fields.String()

@@ -13,7 +13,8 @@ from marshmallow import Schema, fields, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import Day, Out, PageArgs, ShopRef, Text, UtcDateTime, trimmed_pattern
+from ..api.responses import Out, ProductRef, ShopRef, UtcDateTime
+from ..api.schemas import Day, PageArgs, Text, trimmed_pattern
 from ..catalog.services import get_product_for_edit
 from ..errors import NotFound
 from ..media.uploads import read_upload
@@ -60,10 +61,7 @@ class ClaimPatchIn(Schema):
     certificate = Upload(metadata={"description": "A new certificate scan (sends an approved claim back to review)"})
 
 
-class ClaimProductOut(Out):
-    id = fields.Integer()
-    slug = fields.String()
-    title = fields.String()
+class ClaimProductOut(ProductRef):
     image_url = fields.String(allow_none=True, attribute=lambda product: product.cover.url(320) if product.cover
                               else None)
 

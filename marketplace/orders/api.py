@@ -2,9 +2,11 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..accounts.models import User
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import RATE_LIMITED, Out, PageArgs, Text, UtcDateTime
+from ..api.responses import Out, UtcDateTime
+from ..api.schemas import RATE_LIMITED, PageArgs, Text
 from ..cart.owner import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
 from ..payments import METHODS
@@ -13,7 +15,7 @@ from ..shops.schemas import PHONE_ANY_WAY, WARD_DOC, province_code
 from ..utils import MAX_DB_ID
 from . import services
 from .limits import order_lookup_limit
-from .models import STATUSES
+from .models import STATUSES, Order
 
 blp = Blueprint("api_orders", __name__, url_prefix="/api/v1", description="Checkout and orders")
 
@@ -164,6 +166,13 @@ class BuyerCancelIn(Schema):
     reason = Text(load_default="", max_length=services.MAX_CANCEL_REASON)
 
 
+def _order(find, order_id: int) -> tuple[Order, User | None]:
+    """The order `find` shows the caller (a buyer's own, one of a shop they run, any to an admin), and the caller:
+    what each move of an order takes."""
+    user = current_api_user()
+    return find(user, order_id), user
+
+
 # --- buyer ------------------------------------------------------------------------------
 
 @blp.post("/checkout", answer=CheckoutOut, status=201, security=CART_SECURITY)
@@ -211,16 +220,13 @@ def get_order(order_id: int):
 @blp.arguments(BuyerCancelIn, required=False)
 def cancel_order(data, order_id: int):
     """The buyer cancels an order the seller has not confirmed yet; its stock goes back on sale."""
-    user = current_api_user()
-    order = services.get_buyer_order(user, order_id)
-    return services.cancel_by_buyer(order, user, data["reason"])
+    return services.cancel_by_buyer(*_order(services.get_buyer_order, order_id), data["reason"])
 
 
 @blp.post("/orders/<id:order_id>/complete", answer=OrderOut, auth=token_required)
 def complete_order(order_id: int):
     """The buyer confirms a delivered order is received and all right."""
-    user = current_api_user()
-    return services.complete_order(services.get_buyer_order(user, order_id), user)
+    return services.complete_order(*_order(services.get_buyer_order, order_id))
 
 
 # --- seller -----------------------------------------------------------------------------
@@ -244,22 +250,19 @@ def seller_order(order_id: int):
 @blp.post("/seller/orders/<id:order_id>/confirm", answer=OrderOut, auth=token_required)
 def confirm(order_id: int):
     """The shop accepts the order (COD orders when placed, online ones once paid)."""
-    user = current_api_user()
-    return services.confirm_order(services.get_seller_order(user, order_id), user)
+    return services.confirm_order(*_order(services.get_seller_order, order_id))
 
 
 @blp.post("/seller/orders/<id:order_id>/payment-received", answer=OrderOut, auth=token_required)
 def payment_received(order_id: int):
     """The shop saw the order's bank transfer (vietqr) arrive: the order is paid and waits to be confirmed."""
-    user = current_api_user()
-    return services.confirm_transfer_received(services.get_seller_order(user, order_id), user)
+    return services.confirm_transfer_received(*_order(services.get_seller_order, order_id))
 
 
 @blp.post("/admin/orders/<id:order_id>/payment-received", answer=OrderOut, auth=admin_token_required)
 def admin_payment_received(order_id: int):
     """Admins only: record a bank transfer (vietqr) as received, as the seller would."""
-    user = current_api_user()
-    return services.confirm_transfer_received(services.get_order_for_admin(user, order_id), user)
+    return services.confirm_transfer_received(*_order(services.get_order_for_admin, order_id))
 
 
 @blp.post("/admin/orders/<id:order_id>/refund", answer=OrderOut, auth=admin_token_required)
@@ -267,30 +270,24 @@ def admin_payment_received(order_id: int):
 def admin_refund(data, order_id: int):
     """Admins only: cancel a paid order at any point before completion and give its money back in full
     (through Stripe when it was paid there, else recorded as a manual refund); its stock goes back."""
-    return services.refund_by_admin(services.get_order_for_admin(current_api_user(), order_id),
-                                               current_api_user(), data["reason"])
+    return services.refund_by_admin(*_order(services.get_order_for_admin, order_id), data["reason"])
 
 
 @blp.post("/seller/orders/<id:order_id>/ship", answer=OrderOut, auth=token_required)
 @blp.arguments(ShipIn)
 def ship(data, order_id: int):
     """The shop handed a confirmed order to a carrier; the buyer sees the carrier and tracking."""
-    user = current_api_user()
-    order = services.get_seller_order(user, order_id)
-    return services.ship_order(order, user, data["carrier"], data["tracking"])
+    return services.ship_order(*_order(services.get_seller_order, order_id), data["carrier"], data["tracking"])
 
 
 @blp.post("/seller/orders/<id:order_id>/deliver", answer=OrderOut, auth=token_required)
 def deliver(order_id: int):
     """The order reached the buyer (for cash on delivery: the cash was collected, so it is paid)."""
-    user = current_api_user()
-    return services.deliver_order(services.get_seller_order(user, order_id), user)
+    return services.deliver_order(*_order(services.get_seller_order, order_id))
 
 
 @blp.post("/seller/orders/<id:order_id>/cancel", answer=OrderOut, auth=token_required)
 @blp.arguments(SellerCancelIn)
 def seller_cancel(data, order_id: int):
     """The shop cancels an order not yet shipped, telling the buyer why; its stock goes back on sale."""
-    user = current_api_user()
-    order = services.get_seller_order(user, order_id)
-    return services.cancel_by_seller(order, user, data["reason"])
+    return services.cancel_by_seller(*_order(services.get_seller_order, order_id), data["reason"])

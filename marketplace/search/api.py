@@ -6,7 +6,8 @@ from flask import jsonify
 from marshmallow import Schema, fields, post_dump, validate
 
 from ..api.blueprint import Blueprint
-from ..api.schemas import Out, ShopRef, Text
+from ..api.responses import Out, ShopRef
+from ..api.schemas import Text
 from ..ocop.services import current_ratings
 from . import services
 from .backend import SORTS

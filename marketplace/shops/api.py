@@ -4,16 +4,8 @@ from marshmallow import Schema, fields, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import (
-    BLANK,
-    BLANKS,
-    Out,
-    PageArgs,
-    Text,
-    UtcDateTime,
-    char_class,
-    words_pattern,
-)
+from ..api.responses import Out, UtcDateTime
+from ..api.schemas import BLANK, BLANKS, PageArgs, Text, char_class, words_pattern
 from ..errors import NotFound
 from ..media.services import save_image
 from ..media.uploads import required_photo
@@ -25,16 +17,19 @@ from .schemas import PHONE_ANY_WAY, WARD_DOC, province_code
 blp = Blueprint("api_shops", __name__, url_prefix="/api/v1", description="Provinces, wards and shops")
 
 
-class ProvinceOut(Out):
+class PlaceOut(Out):
+    """A province or a ward (vietnam_provinces' records)."""
+
     code = fields.Integer()
     name = fields.String()
+
+
+class ProvinceOut(PlaceOut):
     short_name = fields.String(attribute=lambda province: short_name(province.name))
     division_type = fields.String(attribute="division_type.value")
 
 
-class WardOut(Out):
-    code = fields.Integer()
-    name = fields.String()
+class WardOut(PlaceOut):
     division_type = fields.String(attribute="division_type.value")
     province_code = fields.Integer()
 
@@ -85,11 +80,6 @@ class ShopPatch(ShopIn):
     ward_code = fields.Integer(strict=True, metadata={"description": WARD_DOC})
     address = Text(min_length=1, max_length=services.MAX_ADDRESS)
     phone = Text(metadata={"description": f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}"})
-
-
-class PlaceOut(Out):
-    code = fields.Integer()
-    name = fields.String()
 
 
 class BankOut(Out):

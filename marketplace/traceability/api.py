@@ -4,7 +4,8 @@ from marshmallow import Schema, fields, pre_dump, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import BLANK, Day, OcopOut, Out, Text, UtcDateTime
+from ..api.responses import OcopOut, Out, UtcDateTime
+from ..api.schemas import BLANK, Day, Text
 from ..catalog import services as catalog_services
 from ..media.uploads import required_photo
 from ..shops.schemas import WARD_DOC, province_code
