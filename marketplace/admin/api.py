@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ..api.auth import current_api_user
 from ..api.blueprint import Blueprint
-from ..api.responses import Out, ProductRef, ShopRef, UtcDateTime
+from ..api.responses import Out, ShopRef, UtcDateTime
 from ..api.schemas import PageArgs, Text
 from ..permissions import admin_token_required
 from . import figures as figure_services
@@ -47,7 +47,10 @@ class AdminShopOut(ShopRef):
     created_at = UtcDateTime()
 
 
-class AdminProductOut(ProductRef):
+class AdminProductOut(Out):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
     shop_id = fields.Integer()
     status = fields.String(metadata={"description": "The seller's own status (draft, active, hidden)"})
     is_public = fields.Boolean()
@@ -76,6 +79,8 @@ class ProvinceFiguresOut(SalesOut):
 
 
 class FiguresOut(Out):
+    """figures.figures(): the admins' figures page."""
+
     accounts = fields.Integer()
     shops = fields.Integer()
     shops_verified = fields.Integer()

@@ -49,17 +49,11 @@ class UtcDateTime(fields.DateTime):
 # --- pieces that several features' answers share ---------------------------------------------
 
 class ShopRef(Out):
+    """A link to a shop, in the answers about what it sells or sold."""
+
     id = fields.Integer()
     slug = fields.String()
     name = fields.String()
-
-
-class ProductRef(Out):
-    """What every answer about a product starts with (not a schema of the document by itself)."""
-
-    id = fields.Integer()
-    slug = fields.String()
-    title = fields.String()
 
 
 class OcopOut(Out):

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, post_dump, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.responses import OcopOut, Out, ProductRef, ShopRef, UtcDateTime
+from ..api.responses import OcopOut, Out, ShopRef, UtcDateTime
 from ..api.schemas import BLANK, BLANKS, PageArgs, Text, char_class, words_pattern
 from ..extensions import db
 from ..media.uploads import required_photo
@@ -83,6 +83,8 @@ class VariantOut(Out):
 
 
 class PhotoOut(Out):
+    """A product's photo (ProductPhoto) and the sizes of its image."""
+
     id = fields.Integer()
     position = fields.Integer()
     width = fields.Integer(attribute="image.width")
@@ -90,7 +92,10 @@ class PhotoOut(Out):
     urls = fields.Dict(keys=fields.String(), values=fields.String(), attribute=lambda photo: photo.image.urls())
 
 
-class ProductOut(ProductRef):
+class ProductOut(Out):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
     description = fields.String()
     status = fields.String()
     unit = fields.String()

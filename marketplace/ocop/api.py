@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.responses import Out, ProductRef, ShopRef, UtcDateTime
+from ..api.responses import Out, ShopRef, UtcDateTime
 from ..api.schemas import Day, PageArgs, Text, trimmed_pattern
 from ..catalog.services import get_product_for_edit
 from ..errors import NotFound
@@ -61,12 +61,17 @@ class ClaimPatchIn(Schema):
     certificate = Upload(metadata={"description": "A new certificate scan (sends an approved claim back to review)"})
 
 
-class ClaimProductOut(ProductRef):
+class ClaimProductOut(Out):
+    id = fields.Integer()
+    slug = fields.String()
+    title = fields.String()
     image_url = fields.String(allow_none=True, attribute=lambda product: product.cover.url(320) if product.cover
                               else None)
 
 
 class ClaimShopOut(ShopRef):
+    """The shop of the claim's product."""
+
     is_verified = fields.Boolean()
     province_code = fields.Integer()
     province_name = fields.String()

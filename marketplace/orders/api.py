@@ -40,6 +40,8 @@ class CheckoutIn(Schema):
 
 
 class CheckoutOrderOut(Out):
+    """An order of the checkout, in brief."""
+
     id = fields.Integer()
     code = fields.String()
     shop_id = fields.Integer()
@@ -48,6 +50,8 @@ class CheckoutOrderOut(Out):
 
 
 class TransferOut(Out):
+    """A bank transfer to make: one of the vietqr method's `transfers` (payments/bank_transfer.py)."""
+
     order_id = fields.Integer()
     code = fields.String()
     shop_name = fields.String()
@@ -63,6 +67,8 @@ class TransferOut(Out):
 
 
 class PaymentOut(Out):
+    """services.payment_summary: how the checkout is paid, with its method's instructions."""
+
     method = fields.String()
     status = fields.String(metadata={
         "description": "due_on_delivery (cod), awaiting_transfer (vietqr), awaiting_payment or paid (stripe)"})
@@ -97,6 +103,8 @@ class AddressOut(Out):
 
 
 class OrderLineOut(Out):
+    """A line as it was bought (its product and price are copied at checkout)."""
+
     id = fields.Integer()
     variant_id = fields.Integer(allow_none=True)
     product_id = fields.Integer(allow_none=True)

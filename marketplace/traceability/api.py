@@ -63,6 +63,8 @@ class BatchIn(BatchPatch):
 
 
 class CertificationOut(Out):
+    """trace_data's certifications (of the batch, with their labels and whether they expired)."""
+
     kind = fields.String()
     label = fields.String()
     number = fields.String()
@@ -73,6 +75,8 @@ class CertificationOut(Out):
 
 
 class OriginOut(Out):
+    """trace_data's origin: where the batch was grown or made."""
+
     area_name = fields.String()
     growing_area_code = fields.String()
     packing_house_code = fields.String()
@@ -83,6 +87,8 @@ class OriginOut(Out):
 
 
 class TraceStepOut(Out):
+    """trace_data's steps, as the public page shows them."""
+
     label = fields.String()
     when = fields.String()
     date_from = fields.Date(allow_none=True)
@@ -140,6 +146,8 @@ class BatchOut(Out):
 
 
 class TraceProductOut(Out):
+    """trace_data's product."""
+
     id = fields.Integer()
     title = fields.String()
     gtin = fields.String(allow_none=True)
@@ -150,6 +158,8 @@ class TraceProductOut(Out):
 
 
 class TraceShopOut(Out):
+    """trace_data's shop."""
+
     name = fields.String()
     slug = fields.String()
     is_verified = fields.Boolean()
@@ -158,6 +168,8 @@ class TraceShopOut(Out):
 
 
 class TraceOut(Out):
+    """services.trace_data: the batch as its public page shows it."""
+
     code = fields.String(metadata={"description": "The lot number printed on the package"})
     public_code = fields.String()
     trace_url = fields.String()
