@@ -4,6 +4,7 @@ pieces several features answer with. A view returns objects; its endpoint's Out 
 from datetime import UTC
 
 from marshmallow import Schema, fields
+from marshmallow.utils import get_value
 
 
 class Out(Schema):
@@ -14,14 +15,14 @@ class Out(Schema):
     and formatting, and so its place in the OpenAPI document."""
 
     def get_attribute(self, obj, attr, default):
+        if attr.__class__ is str and "." not in attr:  # most fields: first, as it is the hot path
+            return get_value(obj, attr, default)
         if callable(attr):
             return attr(obj)
-        if "." not in attr:
-            return super().get_attribute(obj, attr, default)
         for key in attr.split("."):  # a path through a part that is not there (None) is null
             if obj is None:
                 return None
-            obj = super().get_attribute(obj, key, default)
+            obj = get_value(obj, key, default)
         return obj
 
 

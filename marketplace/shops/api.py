@@ -94,17 +94,8 @@ def _urls(image):
 
 
 class ShopOut(Out):
-    """A shop; its bank account only to its members, and never in the directory (a lookup per shop)."""
-
-    def __init__(self, *, bank_for_members: bool = True, **kwargs):
-        super().__init__(**kwargs)
-        self.bank_for_members = bank_for_members
-
-    def get_attribute(self, obj, attr, default):
-        if attr == "bank":
-            shown = self.bank_for_members and services.role_in(current_api_user(), obj) and obj.has_bank_account
-            return obj if shown else None
-        return super().get_attribute(obj, attr, default)
+    """A shop. Its bank account is shown to the shop's members (the caller's role), and never in the directory
+    (`bank_for_members=False`), which would look a role up per shop."""
 
     id = fields.Integer()
     slug = fields.String()
@@ -125,6 +116,16 @@ class ShopOut(Out):
     shipping_fee_vnd = fields.Integer(allow_none=True)
     free_shipping_from_vnd = fields.Integer(allow_none=True)
     created_at = UtcDateTime()
+
+    def __init__(self, *, bank_for_members: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.bank_for_members = bank_for_members
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "bank":
+            shown = self.bank_for_members and services.role_in(current_api_user(), obj) and obj.has_bank_account
+            return obj if shown else None
+        return super().get_attribute(obj, attr, default)
 
 
 class ShopListArgs(PageArgs):
