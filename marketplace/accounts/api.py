@@ -1,15 +1,21 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import request
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 from werkzeug.exceptions import Unauthorized
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import BLANK, RATE_LIMITED, Text, UtcDateTime, solid, trimmed_pattern
+from ..api.responses import Out, UtcDateTime
+from ..api.schemas import BLANK, RATE_LIMITED, Text, solid, trimmed_pattern
 from ..extensions import limiter
 from ..permissions import role_in
+from ..shops.models import Shop
 from ..shops.services import shops_of
 from . import limits, services
+from .models import User
 from .services import display_phone
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
@@ -36,60 +42,67 @@ class TokenIn(Schema):
     password = Text(required=True, load_only=True, trim=False)
 
 
-class MembershipOut(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
+@dataclass(frozen=True)
+class Membership:
+    shop: Shop
+    role: str
+
+
+def _memberships(user: User) -> list[Membership]:
+    return [Membership(shop, role_in(user, shop)) for shop in shops_of(user)]
+
+
+class MembershipOut(Out):
+    id = fields.Integer(attribute="shop.id")
+    slug = fields.String(attribute="shop.slug")
+    name = fields.String(attribute="shop.name")
     role = fields.String()
 
 
-class UserOut(Schema):
+class UserOut(Out):
     id = fields.Integer()
     name = fields.String()
     phone = fields.String(allow_none=True)
-    phone_display = fields.String()
+    phone_display = fields.String(attribute=lambda user: display_phone(user.phone))
     email = fields.String(allow_none=True)
     is_admin = fields.Boolean()
     created_at = UtcDateTime()
-    shops = fields.List(fields.Nested(MembershipOut))
+    shops = fields.List(fields.Nested(MembershipOut), attribute=_memberships)
 
 
-class TokenOut(Schema):
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    user: User
+    token_type: str = "Bearer"  # noqa: S105  (the scheme's name, RFC 6750)
+
+
+def _issue_token(user: User) -> IssuedToken:
+    token, record = services.issue_token(user)
+    return IssuedToken(token, record.expires_at, user)
+
+
+class TokenOut(Out):
     token = fields.String()
     token_type = fields.String()
     expires_at = UtcDateTime()
     user = fields.Nested(UserOut)
 
 
-def user_body(user) -> dict:
-    shops = shops_of(user)
-    return {
-        "id": user.id, "name": user.name, "phone": user.phone, "phone_display": display_phone(user.phone),
-        "email": user.email, "is_admin": user.is_admin, "created_at": user.created_at,
-        "shops": [{"id": s.id, "slug": s.slug, "name": s.name, "role": role_in(user, s)} for s in shops],
-    }
-
-
-def _token_body(user) -> dict:
-    token, record = services.issue_token(user)
-    return {"token": token, "token_type": "Bearer", "expires_at": record.expires_at, "user": user_body(user)}
-
-
-@blp.post("/auth/register")
+@blp.post("/auth/register", answer=TokenOut, status=201)
 @blp.arguments(RegisterIn)
-@blp.response(201, TokenOut)
 @limiter.limit(limits.login_rate)
 @blp.alt_response(429, response=RATE_LIMITED)
 def register(data):
     """Create an account with a Vietnamese mobile number or an email; returns a token too."""
     user = services.register_user(name=data["name"], password=data["password"], phone=data.get("phone"),
                                   email=data.get("email"))
-    return _token_body(user)
+    return _issue_token(user)
 
 
-@blp.post("/auth/token")
+@blp.post("/auth/token", answer=TokenOut)
 @blp.arguments(TokenIn)
-@blp.response(200, TokenOut)
 @limits.per_address
 @limits.per_account
 @blp.alt_response(429, response=RATE_LIMITED)
@@ -99,22 +112,16 @@ def token(data):
     user = services.authenticate(data["login"], data["password"])
     if user is None:
         raise Unauthorized(_("Sai số điện thoại/email hoặc mật khẩu."))
-    return _token_body(user)
+    return _issue_token(user)
 
 
-@blp.delete("/auth/token")
-@token_required
-@blp.response(204)
-@blp.doc(security=BEARER)
+@blp.delete("/auth/token", status=204, auth=token_required)
 def revoke_token():
     """Sign the app out: the token sent in Authorization stops working."""
     services.revoke_token(request.headers["Authorization"].partition(" ")[2].strip())
 
 
-@blp.get("/me")
-@token_required
-@blp.response(200, UserOut)
-@blp.doc(security=BEARER)
+@blp.get("/me", answer=UserOut, auth=token_required)
 def me():
     """The signed-in user and the shops they run."""
-    return user_body(current_api_user())
+    return current_api_user()

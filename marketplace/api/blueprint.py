@@ -1,10 +1,16 @@
 """The Blueprint every API feature registers its endpoints on."""
 
+from functools import wraps
+
 from flask_babel import gettext as _
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
+
+from .auth import BEARER
+from .responses import page_schema
+from .schemas import PageArgs
 
 
 class MultipartParser(FlaskParser):
@@ -26,3 +32,44 @@ class MultipartParser(FlaskParser):
 
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = MultipartParser()
+
+    def route(self, rule, *, answer=None, status=None, auth=None, security=None, **options):
+        """flask-smorest's route, with what the endpoint answers and who may call it said in one place.
+
+        `answer`: the response schema (`status` 200 unless given; `status` alone: an empty answer such as
+        204). `auth`: the check run before anything of the request is read (token_required,
+        admin_token_required), documented as bearer security unless `security` says otherwise."""
+        register = super().route(rule, **options)
+
+        def decorator(view):
+            if answer is not None or status is not None:
+                view = self.response(status or 200, answer)(view)
+            if auth is not None or security is not None:
+                view = self.doc(security=security or BEARER)(view)
+            return register(auth(view) if auth else view)
+
+        return decorator
+
+    def paginated(self, item_schema, name: str, args=PageArgs, **more):
+        """A list endpoint: `page`, `per_page` and the filters of `args` (a PageArgs) from the query string,
+        answered by the page envelope `name`: {items, total, page, per_page} and the fields `more`.
+
+        The view returns what the service returns: (items of the page, total) and then the values of `more`
+        in order; or the whole list, when a service reads it all (then the page is cut from it here)."""
+        envelope = page_schema(item_schema, name, **more)
+
+        def decorator(view):
+            @wraps(view)
+            def one_page(query, *view_args, **view_kwargs):
+                found = view(query, *view_args, **view_kwargs)
+                page, per_page = query["page"], query["per_page"]
+                if isinstance(found, list):
+                    start = (page - 1) * per_page
+                    found = found[start:start + per_page], len(found)
+                items, total, *values = found
+                return {"items": items, "total": total, "page": page, "per_page": per_page,
+                        **dict(zip(more, values, strict=True))}
+
+            return self.arguments(args, location="query")(self.response(200, envelope)(one_page))
+
+        return decorator

@@ -4,11 +4,14 @@ Signed in (Authorization: Bearer), the cart is the account's. A guest gets a car
 POST /api/v1/cart (or from the first POST /api/v1/cart/items) and sends it as X-Cart-Token.
 """
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from ..api.blueprint import Blueprint
-from ..api.schemas import JsonBoolean, Text, UtcDateTime
+from ..api.responses import Out, ShopRef, UtcDateTime
+from ..api.schemas import JsonBoolean, Text
 from ..errors import NotFound
 from ..utils import MAX_DB_ID
 from . import services
@@ -42,98 +45,82 @@ class ItemPatch(Schema):
     quantity = fields.Integer(required=True, strict=True, metadata=QUANTITY)
 
 
-class LineProblemOut(Schema):
+class LineProblemOut(Out):
     code = fields.String(metadata={"description": "price_changed, sold_out, not_enough_stock or unavailable"})
     message = fields.String()
 
 
-class CartItemOut(Schema):
-    id = fields.Integer()
-    variant_id = fields.Integer(allow_none=True, metadata={"description": "null: the seller removed the variant"})
-    product_id = fields.Integer(allow_none=True)
-    product_slug = fields.String(allow_none=True)
-    product_title = fields.String()
-    variant_name = fields.String()
-    unit = fields.String(allow_none=True)
-    quantity = fields.Integer()
-    stock = fields.Integer(allow_none=True)
-    price_seen_vnd = fields.Integer(metadata={"description": "The price when added (or last accepted)"})
+def _stock(line) -> int | None:
+    """What is left to buy, while the product is on sale."""
+    return line.variant.stock if line.variant is not None and line.product.is_public else None
+
+
+class CartItemOut(Out):
+    id = fields.Integer(attribute="item.id")
+    variant_id = fields.Integer(allow_none=True, attribute="item.variant_id",
+                                metadata={"description": "null: the seller removed the variant"})
+    product_id = fields.Integer(allow_none=True, attribute="product.id")
+    product_slug = fields.String(allow_none=True, attribute="product.slug")
+    product_title = fields.String(attribute="item.product_title")
+    variant_name = fields.String(attribute="item.variant_name")
+    unit = fields.String(allow_none=True, attribute="product.unit")
+    quantity = fields.Integer(attribute="item.quantity")
+    stock = fields.Integer(allow_none=True, attribute=_stock)
+    price_seen_vnd = fields.Integer(attribute="item.price_seen_vnd",
+                                    metadata={"description": "The price when added (or last accepted)"})
     unit_price_vnd = fields.Integer(metadata={"description": "The price now: the one checkout charges"})
     line_total_vnd = fields.Integer()
     problems = fields.List(fields.Nested(LineProblemOut))
 
 
-class CartShopOut(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
+class CartShopOut(ShopRef):
+    """The shop whose lines a group holds."""
 
 
-class CartGroupOut(Schema):
+class CartGroupOut(Out):
     shop = fields.Nested(CartShopOut, allow_none=True)
-    items = fields.List(fields.Nested(CartItemOut))
+    items = fields.List(fields.Nested(CartItemOut), attribute="lines")
     subtotal_vnd = fields.Integer()
     shipping_fee_vnd = fields.Integer()
     total_vnd = fields.Integer()
 
 
-class CartOut(Schema):
+@dataclass(frozen=True)
+class CartAnswer:
+    """The cart's review, and the token of a guest cart this request started."""
+
+    review: CartReview
+    token: str | None = None
+
+
+class CartOut(Out):
     token = fields.String(allow_none=True, metadata={
         "description": "Only when a guest cart was just created: send it as X-Cart-Token from now on"})
-    groups = fields.List(fields.Nested(CartGroupOut), metadata={"description": "One per shop"})
-    item_count = fields.Integer()
-    amount_vnd = fields.Integer(metadata={"description": "Goods and delivery of every shop: the amount to pay"})
-    has_problems = fields.Boolean(metadata={"description": "Checkout is refused until each problem is settled"})
-    updated_at = UtcDateTime(allow_none=True)
+    groups = fields.List(fields.Nested(CartGroupOut), attribute="review.groups", metadata={
+        "description": "One per shop"})
+    item_count = fields.Integer(attribute="review.item_count")
+    amount_vnd = fields.Integer(attribute="review.amount_vnd", metadata={
+        "description": "Goods and delivery of every shop: the amount to pay"})
+    has_problems = fields.Boolean(attribute="review.has_problems", metadata={
+        "description": "Checkout is refused until each problem is settled"})
+    updated_at = UtcDateTime(allow_none=True, attribute="review.cart.updated_at")
 
 
-def _line_body(line) -> dict:
-    item, variant, product = line.item, line.variant, line.product
-    return {
-        "id": item.id, "variant_id": item.variant_id, "product_id": product.id if product else None,
-        "product_slug": product.slug if product else None, "product_title": item.product_title,
-        "variant_name": item.variant_name, "unit": product.unit if product else None, "quantity": item.quantity,
-        "stock": variant.stock if variant is not None and product.is_public else None,
-        "price_seen_vnd": item.price_seen_vnd, "unit_price_vnd": line.unit_price_vnd,
-        "line_total_vnd": line.line_total_vnd,
-        "problems": [{"code": p.code, "message": p.message} for p in line.problems],
-    }
+def _review(owner: CartOwner | None, token: str | None = None) -> CartAnswer:
+    return CartAnswer(services.review(services.find_cart(owner)), token)
 
 
-def cart_body(cart_review: CartReview, token: str | None = None) -> dict:
-    return {
-        "token": token,
-        "groups": [{
-            "shop": {"id": g.shop.id, "slug": g.shop.slug, "name": g.shop.name} if g.shop else None,
-            "items": [_line_body(line) for line in g.lines],
-            "subtotal_vnd": g.subtotal_vnd, "shipping_fee_vnd": g.shipping_fee_vnd, "total_vnd": g.total_vnd,
-        } for g in cart_review.groups],
-        "item_count": cart_review.item_count,
-        "amount_vnd": cart_review.amount_vnd,
-        "has_problems": cart_review.has_problems,
-        "updated_at": cart_review.cart.updated_at if cart_review.cart else None,
-    }
-
-
-def _review(owner: CartOwner | None, token: str | None = None) -> dict:
-    return cart_body(services.review(services.find_cart(owner)), token)
-
-
-@blp.get("/cart")
+@blp.get("/cart", answer=CartOut, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
-@blp.response(200, CartOut)
-@blp.doc(security=CART_SECURITY)
 def get_cart(headers):
     """The cart grouped by shop, with current prices, each line's problems and the amount to pay.
     Anyone: a signed-in buyer (Bearer) or a guest (X-Cart-Token); without either, an empty cart."""
     return _review(api_cart_owner(headers))
 
 
-@blp.post("/cart")
+@blp.post("/cart", answer=CartOut, status=201, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
 @blp.arguments(CartIn, required=False)
-@blp.response(201, CartOut)
-@blp.doc(security=CART_SECURITY)
 def create_cart(headers, data):
     """Without Bearer: start a guest cart and get its token. With Bearer: the account's cart, taking over
     the lines of `guest_token` (call it at login). `accept_changes` accepts the current prices."""
@@ -153,11 +140,9 @@ def create_cart(headers, data):
     return _review(owner, token)
 
 
-@blp.post("/cart/items")
+@blp.post("/cart/items", answer=CartOut, status=201, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
 @blp.arguments(ItemIn)
-@blp.response(201, CartOut)
-@blp.doc(security=CART_SECURITY)
 def add_item(headers, data):
     """Put a variant in the cart (added to its line if it is there). The price is the server's; a price in
     the body is refused. Without Bearer or X-Cart-Token a guest cart is started and its token returned."""
@@ -179,11 +164,9 @@ def _existing_owner(headers) -> CartOwner:
     return owner
 
 
-@blp.patch("/cart/items/<id:item_id>")
+@blp.patch("/cart/items/<id:item_id>", answer=CartOut, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
 @blp.arguments(ItemPatch)
-@blp.response(200, CartOut)
-@blp.doc(security=CART_SECURITY)
 def update_item(headers, data, item_id: int):
     """Change how many of a line; checked against the stock. Only the caller's own cart."""
     owner = _existing_owner(headers)
@@ -191,10 +174,8 @@ def update_item(headers, data, item_id: int):
     return _review(owner)
 
 
-@blp.delete("/cart/items/<id:item_id>")
+@blp.delete("/cart/items/<id:item_id>", answer=CartOut, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
-@blp.response(200, CartOut)
-@blp.doc(security=CART_SECURITY)
 def delete_item(headers, item_id: int):
     """Take a line out of the cart. Only the caller's own cart."""
     owner = _existing_owner(headers)

@@ -1,21 +1,10 @@
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_dump, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import (
-    BLANK,
-    BLANKS,
-    OcopOut,
-    PageArgs,
-    ShopRef,
-    Text,
-    UtcDateTime,
-    char_class,
-    page_body,
-    page_schema,
-    words_pattern,
-)
+from ..api.responses import OcopOut, Out, ShopRef, UtcDateTime
+from ..api.schemas import BLANK, BLANKS, PageArgs, Text, char_class, words_pattern
 from ..extensions import db
 from ..media.uploads import required_photo
 from ..ocop.services import current_rating, current_ratings
@@ -28,7 +17,7 @@ from .units import SPELLINGS, UNITS
 blp = Blueprint("api_catalog", __name__, url_prefix="/api/v1", description="Categories and products")
 
 
-class CategoryOut(Schema):
+class CategoryOut(Out):
     id = fields.Integer()
     slug = fields.String()
     name = fields.String()
@@ -86,22 +75,24 @@ class ProductPatch(Schema):
     gtin = Text(allow_none=True, pattern=GTIN_PATTERN, metadata=GTIN_DOC)
 
 
-class VariantOut(Schema):
+class VariantOut(Out):
     id = fields.Integer()
     name = fields.String()
     price_vnd = fields.Integer()
     stock = fields.Integer()
 
 
-class PhotoOut(Schema):
+class PhotoOut(Out):
+    """A product's photo (ProductPhoto) and the sizes of its image."""
+
     id = fields.Integer()
     position = fields.Integer()
-    width = fields.Integer()
-    height = fields.Integer()
-    urls = fields.Dict(keys=fields.String(), values=fields.String())
+    width = fields.Integer(attribute="image.width")
+    height = fields.Integer(attribute="image.height")
+    urls = fields.Dict(keys=fields.String(), values=fields.String(), attribute=lambda photo: photo.image.urls())
 
 
-class ProductOut(Schema):
+class ProductOut(Out):
     id = fields.Integer()
     slug = fields.String()
     title = fields.String()
@@ -111,15 +102,24 @@ class ProductOut(Schema):
     category = fields.Nested(CategoryOut)
     shop = fields.Nested(ShopRef)
     variants = fields.List(fields.Nested(VariantOut))
-    images = fields.List(fields.Nested(PhotoOut))
+    images = fields.List(fields.Nested(PhotoOut), attribute="photos")
     price_min_vnd = fields.Integer()
     price_max_vnd = fields.Integer()
     in_stock = fields.Boolean()
-    ocop = fields.Nested(OcopOut, allow_none=True, metadata={
+    ocop = fields.Nested(OcopOut, allow_none=True, metadata={  # the rating, which _with_ratings looks up
         "description": "The OCOP rating while an admin's approval holds and it has not expired; otherwise null"})
     gtin = fields.String(allow_none=True, metadata={"description": "GTIN-14 (shorter GTINs padded with zeros)"})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
+
+    @post_dump(pass_collection=True, pass_original=True)
+    def _with_ratings(self, data, original, many, **kwargs):
+        """Each product's current OCOP rating: a list's in one query, not one per product."""
+        products, bodies = (original, data) if many else ([original], [data])
+        ratings = current_ratings(p.id for p in products) if many else {original.id: current_rating(original)}
+        for body, product in zip(bodies, products, strict=True):
+            body["ocop"] = self.fields["ocop"].serialize("ocop", {"ocop": ratings.get(product.id)})
+        return data
 
 
 class ProductListArgs(PageArgs):
@@ -133,121 +133,62 @@ class UploadIn(Schema):
     file = Upload(required=True)
 
 
-def category_body(category: Category) -> dict:
-    return {"id": category.id, "slug": category.slug, "name": category.name, "name_en": category.name_en,
-            "parent_id": category.parent_id, "ocop_group": category.ocop_group}
-
-
-def photo_body(photo) -> dict:
-    return {"id": photo.id, "position": photo.position, "width": photo.image.width, "height": photo.image.height,
-            "urls": photo.image.urls()}
-
-
-_LOOK_UP = object()
-
-
-def ocop_body(claim) -> dict | None:
-    if claim is None:
-        return None
-    return {"stars": claim.stars, "certificate_number": claim.decision_number, "expires_on": claim.expires_on}
-
-
-def product_body(product, rating=_LOOK_UP) -> dict:
-    """`rating`: the product's current OCOP rating when the caller loaded it for a whole list."""
-    if rating is _LOOK_UP:
-        rating = current_rating(product)
-    return {
-        "id": product.id, "slug": product.slug, "title": product.title, "description": product.description,
-        "status": product.status, "unit": product.unit, "category": category_body(product.category),
-        "shop": {"id": product.shop.id, "slug": product.shop.slug, "name": product.shop.name},
-        "gtin": product.gtin,
-        "variants": [{"id": v.id, "name": v.name, "price_vnd": v.price_vnd, "stock": v.stock}
-                     for v in product.variants],
-        "images": [photo_body(p) for p in product.photos],
-        "price_min_vnd": product.price_min_vnd, "price_max_vnd": product.price_max_vnd,
-        "in_stock": product.in_stock, "ocop": ocop_body(rating),
-        "created_at": product.created_at, "updated_at": product.updated_at,
-    }
-
-
-@blp.get("/categories")
-@blp.response(200, CategoryOut(many=True))
+@blp.get("/categories", answer=CategoryOut(many=True))
 def list_categories():
     """OCOP product groups (parent_id null) and their sub-categories."""
-    return [category_body(c) for c in services.all_categories()]
+    return services.all_categories()
 
 
-@blp.post("/products")
-@token_required
+@blp.post("/products", answer=ProductOut, status=201, auth=token_required)
 @blp.arguments(ProductIn)
-@blp.response(201, ProductOut)
-@blp.doc(security=BEARER)
 def create_product(data):
     """List a product in one of your shops; it is active unless status is 'draft'."""
     shop = get_shop_by_id(data.pop("shop_id"))
-    product = services.create_product(shop, current_api_user(), **data)
-    return product_body(product)
+    return services.create_product(shop, current_api_user(), **data)
 
 
 @blp.get("/products")
-@blp.arguments(ProductListArgs, location="query")
-@blp.response(200, page_schema(ProductOut, "ProductPage"))
+@blp.paginated(ProductOut, "ProductPage", ProductListArgs)
 def list_products(args):
     """Products buyers can see (active, in an active shop)."""
     category = db.session.get(Category, args["category_id"]) if args.get("category_id") else None
     if args.get("category_id") and category is None:
-        return page_body([], 0, args)
+        return [], 0
     shop = get_shop_by_id(args["shop_id"]) if args.get("shop_id") else None
-    items, total = services.list_public_products(category=category, province_code=args.get("province_code"),
-                                                 shop=shop, sort=args["sort"], page=args["page"],
-                                                 per_page=args["per_page"])
-    ratings = current_ratings(p.id for p in items)
-    return page_body([product_body(p, ratings.get(p.id)) for p in items], total, args)
+    return services.list_public_products(category=category, province_code=args.get("province_code"), shop=shop,
+                                         sort=args["sort"], page=args["page"], per_page=args["per_page"])
 
 
-@blp.get("/products/<id:product_id>")
-@blp.response(200, ProductOut)
+@blp.get("/products/<id:product_id>", answer=ProductOut)
 def get_product(product_id: int):
     """A product with its variants and image URLs (drafts only for the shop's members)."""
-    return product_body(services.get_product(product_id, current_api_user()))
+    return services.get_product(product_id, current_api_user())
 
 
-@blp.patch("/products/<id:product_id>")
-@token_required
+@blp.patch("/products/<id:product_id>", answer=ProductOut, auth=token_required)
 @blp.arguments(ProductPatch, required=False)
-@blp.response(200, ProductOut)
-@blp.doc(security=BEARER)
 def update_product(data, product_id: int):
     """Change a product of your shop; `variants` replaces the list (send ids to keep variants)."""
     product = services.get_product_for_edit(product_id, current_api_user())
-    return product_body(services.update_product(product, current_api_user(), data))
+    return services.update_product(product, current_api_user(), data)
 
 
-@blp.delete("/products/<id:product_id>")
-@token_required
-@blp.response(204)
-@blp.doc(security=BEARER)
+@blp.delete("/products/<id:product_id>", status=204, auth=token_required)
 def delete_product(product_id: int):
     """Remove a product from sale for good (kept for past orders)."""
     product = services.get_product_for_edit(product_id, current_api_user())
     services.delete_product(product, current_api_user())
 
 
-@blp.post("/products/<id:product_id>/images")
-@token_required
+@blp.post("/products/<id:product_id>/images", answer=PhotoOut, status=201, auth=token_required)
 @blp.arguments(UploadIn, location="files")
-@blp.response(201, PhotoOut)
-@blp.doc(security=BEARER)
 def upload_image(files, product_id: int):
     """Add a photo (JPEG, PNG, WebP or HEIC) as multipart field `file`; the first photo is the cover."""
     product = services.get_product_for_edit(product_id, current_api_user())
-    return photo_body(services.add_photo(product, current_api_user(), required_photo(files["file"])))
+    return services.add_photo(product, current_api_user(), required_photo(files["file"]))
 
 
-@blp.delete("/products/<id:product_id>/images/<id:photo_id>")
-@token_required
-@blp.response(204)
-@blp.doc(security=BEARER)
+@blp.delete("/products/<id:product_id>/images/<id:photo_id>", status=204, auth=token_required)
 def delete_image(product_id: int, photo_id: int):
     """Remove a photo from a product."""
     product = services.get_product_for_edit(product_id, current_api_user())

@@ -6,14 +6,15 @@ both. A claim's fields come as multipart form fields beside the `certificate` fi
 """
 
 
-from flask import send_file
+from flask import send_file, url_for
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import Day, PageArgs, Text, UtcDateTime, page_body, page_schema, trimmed_pattern
+from ..api.responses import Out, ShopRef, UtcDateTime
+from ..api.schemas import Day, PageArgs, Text, trimmed_pattern
 from ..catalog.services import get_product_for_edit
 from ..errors import NotFound
 from ..media.uploads import read_upload
@@ -60,23 +61,23 @@ class ClaimPatchIn(Schema):
     certificate = Upload(metadata={"description": "A new certificate scan (sends an approved claim back to review)"})
 
 
-class ClaimProductOut(Schema):
+class ClaimProductOut(Out):
     id = fields.Integer()
     slug = fields.String()
     title = fields.String()
-    image_url = fields.String(allow_none=True)
+    image_url = fields.String(allow_none=True, attribute=lambda product: product.cover.url(320) if product.cover
+                              else None)
 
 
-class ClaimShopOut(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    name = fields.String()
+class ClaimShopOut(ShopRef):
+    """The shop of the claim's product."""
+
     is_verified = fields.Boolean()
     province_code = fields.Integer()
     province_name = fields.String()
 
 
-class ClaimOut(Schema):
+class ClaimOut(Out):
     id = fields.Integer()
     product_id = fields.Integer()
     status = fields.String(metadata={"description": ", ".join(STATUSES)})
@@ -86,14 +87,16 @@ class ClaimOut(Schema):
     issuing_level = fields.String()
     product_group = fields.String()
     expires_on = fields.Date()
-    is_current = fields.Boolean(metadata={"description": "Approved and unexpired: the badge shows"})
+    is_current = fields.Boolean(attribute=lambda claim: claim.is_current(),
+                                metadata={"description": "Approved and unexpired: the badge shows"})
     certificate_type = fields.String()
-    certificate_url = fields.String(metadata={"description": "GET with the bearer token (shop members, admins)"})
+    certificate_url = fields.String(attribute=lambda claim: url_for("api_ocop.get_certificate", claim_id=claim.id),
+                                    metadata={"description": "GET with the bearer token (shop members, admins)"})
     submitted_at = UtcDateTime()
     decided_at = UtcDateTime(allow_none=True)
     rejection_reason = fields.String(allow_none=True)
     product = fields.Nested(ClaimProductOut)
-    shop = fields.Nested(ClaimShopOut)
+    shop = fields.Nested(ClaimShopOut, attribute="product.shop")
 
 
 class QueueArgs(PageArgs):
@@ -103,25 +106,6 @@ class QueueArgs(PageArgs):
 class RejectIn(Schema):
     reason = Text(required=True, min_length=1, max_length=services.MAX_REJECTION, forbid=CONTROL.translate(
         {ord(ch): None for ch in "\t\n\r"}), metadata={"description": "Why: shown to the seller"})
-
-
-def claim_body(claim: OcopClaim) -> dict:
-    from flask import url_for
-
-    product, shop = claim.product, claim.product.shop
-    return {
-        "id": claim.id, "product_id": claim.product_id, "status": claim.status, "stars": claim.stars,
-        "decision_number": claim.decision_number, "decided_on": claim.decided_on,
-        "issuing_level": claim.issuing_level, "product_group": claim.product_group, "expires_on": claim.expires_on,
-        "is_current": claim.is_current(), "certificate_type": claim.certificate_type,
-        "certificate_url": url_for("api_ocop.get_certificate", claim_id=claim.id),
-        "submitted_at": claim.submitted_at, "decided_at": claim.decided_at,
-        "rejection_reason": claim.rejection_reason,
-        "product": {"id": product.id, "slug": product.slug, "title": product.title,
-                    "image_url": product.cover.url(320) if product.cover else None},
-        "shop": {"id": shop.id, "slug": shop.slug, "name": shop.name, "is_verified": shop.is_verified,
-                 "province_code": shop.province_code, "province_name": shop.province_name},
-    }
 
 
 def _file(data: dict) -> bytes | None:
@@ -136,44 +120,33 @@ def _claim_of(product_id: int) -> OcopClaim:
     return claim
 
 
-@blp.post("/products/<id:product_id>/ocop-claims")
-@token_required
+@blp.post("/products/<id:product_id>/ocop-claims", answer=ClaimOut, status=201, auth=token_required)
 @blp.arguments(ClaimIn, location="files")
-@blp.response(201, ClaimOut)
-@blp.doc(security=BEARER)
 def create_claim(data, product_id: int):
     """Claim OCOP for a product of your shop; it waits for an admin (409 when the product has a claim)."""
     product = get_product_for_edit(product_id, current_api_user())
     certificate = _file(data)
-    claim = services.submit_claim(product, current_api_user(), data, certificate or b"")
-    return claim_body(claim)
+    return services.submit_claim(product, current_api_user(), data, certificate or b"")
 
 
-@blp.get("/products/<id:product_id>/ocop-claim")
-@token_required
-@blp.response(200, ClaimOut)
-@blp.doc(security=BEARER)
+@blp.get("/products/<id:product_id>/ocop-claim", answer=ClaimOut, auth=token_required)
 def get_claim(product_id: int):
     """Your product's claim, whatever its status (with the rejection reason when rejected)."""
-    return claim_body(_claim_of(product_id))
+    return _claim_of(product_id)
 
 
-@blp.patch("/products/<id:product_id>/ocop-claim")
-@token_required
+@blp.patch("/products/<id:product_id>/ocop-claim", answer=ClaimOut, auth=token_required)
 @blp.arguments(ClaimPatchIn, location="files", required=False)
-@blp.response(200, ClaimOut)
-@blp.doc(security=BEARER)
 def update_claim(data, product_id: int):
     """Correct your claim. A rejected claim, or an approved one whose facts or certificate change, goes
     back to the queue (its badge hidden until approved again)."""
     claim = _claim_of(product_id)
     certificate = _file(data)
-    return claim_body(services.update_claim(claim, current_api_user(), data, certificate))
+    return services.update_claim(claim, current_api_user(), data, certificate)
 
 
-@blp.get("/ocop-claims/<id:claim_id>/certificate")
-@token_required
-@blp.doc(security=BEARER, responses={200: {"description": "The certificate file", "content": {
+@blp.get("/ocop-claims/<id:claim_id>/certificate", auth=token_required)
+@blp.doc(responses={200: {"description": "The certificate file", "content": {
     mime: {"schema": {"type": "string", "format": "binary"}} for mime in certificates.EXTENSIONS}}})
 def get_certificate(claim_id: int):
     """The certificate scan: the shop's members and admins only (404 for anyone else)."""
@@ -188,32 +161,22 @@ def get_certificate(claim_id: int):
     return response
 
 
-@blp.get("/admin/ocop-claims")
-@admin_token_required
-@blp.arguments(QueueArgs, location="query")
-@blp.response(200, page_schema(ClaimOut, "OcopClaimPage"))
-@blp.doc(security=BEARER)
+@blp.get("/admin/ocop-claims", auth=admin_token_required)
+@blp.paginated(ClaimOut, "OcopClaimPage", QueueArgs)
 def list_claims(args):
     """Admins: claims oldest first (by submission), by status (default pending; `all` for every one)."""
     status = None if args["status"] == "all" else args["status"]
-    claims, total = services.queue(status, page=args["page"], per_page=args["per_page"])
-    return page_body([claim_body(c) for c in claims], total, args)
+    return services.queue(status, page=args["page"], per_page=args["per_page"])
 
 
-@blp.post("/admin/ocop-claims/<id:claim_id>/approve")
-@admin_token_required
-@blp.response(200, ClaimOut)
-@blp.doc(security=BEARER)
+@blp.post("/admin/ocop-claims/<id:claim_id>/approve", answer=ClaimOut, auth=admin_token_required)
 def approve_claim(claim_id: int):
     """Admins: approve a pending claim (409 if it is no longer pending); the badge shows from now."""
-    return claim_body(services.approve(services.get_claim(claim_id), current_api_user()))
+    return services.approve(services.get_claim(claim_id), current_api_user())
 
 
-@blp.post("/admin/ocop-claims/<id:claim_id>/reject")
-@admin_token_required
+@blp.post("/admin/ocop-claims/<id:claim_id>/reject", answer=ClaimOut, auth=admin_token_required)
 @blp.arguments(RejectIn)
-@blp.response(200, ClaimOut)
-@blp.doc(security=BEARER)
 def reject_claim(data, claim_id: int):
     """Admins: reject a pending claim with a reason (required), which the seller reads."""
-    return claim_body(services.reject(services.get_claim(claim_id), current_api_user(), data["reason"]))
+    return services.reject(services.get_claim(claim_id), current_api_user(), data["reason"])

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.services import record_decision
 from ..catalog.models import Product, ProductPhoto
@@ -173,6 +174,9 @@ def submit_claim(product, actor, data: dict, certificate: bytes | None) -> OcopC
                       certificate_key=store(checked), certificate_type=checked.content_type)
     db.session.add(claim)
     db.session.flush()
+    # The claim is read with its product: hand it over (the session would hold it only weakly) without the
+    # query a backref would make.
+    set_committed_value(claim, "product", product)
     queue_products(db.session, {product.id})
     return claim
 

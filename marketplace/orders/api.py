@@ -2,9 +2,11 @@
 
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..accounts.models import User
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import RATE_LIMITED, PageArgs, Text, UtcDateTime, page_body
+from ..api.responses import Out, UtcDateTime
+from ..api.schemas import RATE_LIMITED, PageArgs, Text
 from ..cart.owner import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
 from ..payments import METHODS
@@ -37,7 +39,9 @@ class CheckoutIn(Schema):
     note = Text(load_default="", max_length=services.MAX_NOTE, metadata={"description": "A note to the seller(s)"})
 
 
-class CheckoutOrderOut(Schema):
+class CheckoutOrderOut(Out):
+    """An order of the checkout, in brief."""
+
     id = fields.Integer()
     code = fields.String()
     shop_id = fields.Integer()
@@ -45,7 +49,9 @@ class CheckoutOrderOut(Schema):
     status = fields.String()
 
 
-class TransferOut(Schema):
+class TransferOut(Out):
+    """A bank transfer to make: one of the vietqr method's `transfers` (payments/bank_transfer.py)."""
+
     order_id = fields.Integer()
     code = fields.String()
     shop_name = fields.String()
@@ -60,7 +66,9 @@ class TransferOut(Schema):
     qr_url = fields.String(allow_none=True, metadata={"description": "The same QR as a PNG, for the buyer's session"})
 
 
-class PaymentOut(Schema):
+class PaymentOut(Out):
+    """services.payment_summary: how the checkout is paid, with its method's instructions."""
+
     method = fields.String()
     status = fields.String(metadata={
         "description": "due_on_delivery (cod), awaiting_transfer (vietqr), awaiting_payment or paid (stripe)"})
@@ -73,28 +81,30 @@ class PaymentOut(Schema):
         "description": "stripe: the gateway page to send the buyer to"})
 
 
-class CheckoutOut(Schema):
-    checkout_id = fields.Integer()
+class CheckoutOut(Out):
+    checkout_id = fields.Integer(attribute="id")
     orders = fields.List(fields.Nested(CheckoutOrderOut))
     amount_vnd = fields.Integer(metadata={"description": "Every order's goods and delivery: the amount to pay"})
-    payment = fields.Nested(PaymentOut)
+    payment = fields.Nested(PaymentOut, attribute=services.payment_summary)
 
 
-class OrderShopOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
+class OrderShopOut(Out):
+    id = fields.Integer(attribute="shop_id")
+    name = fields.String(attribute="shop_name")
 
 
-class AddressOut(Schema):
+class AddressOut(Out):
     recipient = fields.String()
     phone = fields.String()
     province_code = fields.Integer()
     ward_code = fields.Integer()
     street = fields.String()
-    full = fields.String()
+    full = fields.String(attribute="full_address")
 
 
-class OrderLineOut(Schema):
+class OrderLineOut(Out):
+    """A line as it was bought (its product and price are copied at checkout)."""
+
     id = fields.Integer()
     variant_id = fields.Integer(allow_none=True)
     product_id = fields.Integer(allow_none=True)
@@ -106,26 +116,26 @@ class OrderLineOut(Schema):
     line_total_vnd = fields.Integer()
 
 
-class OrderEventOut(Schema):
-    at = UtcDateTime()
+class OrderEventOut(Out):
+    at = UtcDateTime(attribute="created_at")
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
-    label = fields.String()
+    label = fields.String(attribute=lambda event: services.status_label(event.to_status))
     actor_role = fields.String(metadata={"description": "buyer, seller, admin or system"})
     note = fields.String()
 
 
-class OrderOut(Schema):
+class OrderOut(Out):
     id = fields.Integer()
     code = fields.String()
     status = fields.String(metadata={"description": ", ".join(STATUSES)})
-    status_label = fields.String()
+    status_label = fields.String(attribute=lambda order: services.status_label(order.status))
     payment_method = fields.String()
     payment_status = fields.String(metadata={"description": "unpaid or paid"})
     payment_due_at = UtcDateTime(allow_none=True)
-    shop = fields.Nested(OrderShopOut)
-    buyer_name = fields.String()
-    address = fields.Nested(AddressOut)
+    shop = fields.Nested(OrderShopOut, attribute=lambda order: order)  # its own columns, as at checkout
+    buyer_name = fields.String(attribute="checkout.buyer_name")
+    address = fields.Nested(AddressOut, attribute=lambda order: order)
     note = fields.String()
     lines = fields.List(fields.Nested(OrderLineOut))
     subtotal_vnd = fields.Integer()
@@ -134,22 +144,9 @@ class OrderOut(Schema):
     carrier = fields.String(allow_none=True)
     tracking = fields.String(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
-    timeline = fields.List(fields.Nested(OrderEventOut))
+    timeline = fields.List(fields.Nested(OrderEventOut), attribute="events")
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
-
-
-OrderPage = Schema.from_dict({
-    "items": fields.List(fields.Nested(OrderOut)), "total": fields.Integer(), "page": fields.Integer(),
-    "per_page": fields.Integer(),
-}, name="OrderPage")
-
-SellerOrderPage = Schema.from_dict({
-    "items": fields.List(fields.Nested(OrderOut)), "total": fields.Integer(), "page": fields.Integer(),
-    "per_page": fields.Integer(),
-    "counts": fields.Dict(keys=fields.String(), values=fields.Integer(),
-                          metadata={"description": "Orders in each status (whatever the status filter)"}),
-}, name="SellerOrderPage")
 
 
 class SellerOrderArgs(PageArgs):
@@ -177,212 +174,128 @@ class BuyerCancelIn(Schema):
     reason = Text(load_default="", max_length=services.MAX_CANCEL_REASON)
 
 
-def order_body(order: Order) -> dict:
-    return {
-        "id": order.id, "code": order.code, "status": order.status,
-        "status_label": services.status_label(order.status), "payment_method": order.payment_method,
-        "payment_status": order.payment_status, "payment_due_at": order.payment_due_at,
-        "shop": {"id": order.shop_id, "name": order.shop_name}, "buyer_name": order.checkout.buyer_name,
-        "address": {"recipient": order.recipient, "phone": order.phone, "province_code": order.province_code,
-                    "ward_code": order.ward_code, "street": order.street, "full": order.full_address},
-        "note": order.note,
-        "lines": [{"id": line.id, "variant_id": line.variant_id, "product_id": line.product_id,
-                   "product_title": line.product_title, "variant_name": line.variant_name, "unit": line.unit,
-                   "unit_price_vnd": line.unit_price_vnd, "quantity": line.quantity,
-                   "line_total_vnd": line.line_total_vnd} for line in order.lines],
-        "subtotal_vnd": order.subtotal_vnd, "shipping_fee_vnd": order.shipping_fee_vnd, "total_vnd": order.total_vnd,
-        "carrier": order.carrier, "tracking": order.tracking, "cancel_reason": order.cancel_reason,
-        "timeline": [{"at": e.created_at, "from_status": e.from_status, "to_status": e.to_status,
-                      "label": services.status_label(e.to_status), "actor_role": e.actor_role, "note": e.note}
-                     for e in order.events],
-        "created_at": order.created_at, "updated_at": order.updated_at,
-    }
+def _order(find, order_id: int) -> tuple[Order, User | None]:
+    """The order `find` shows the caller (a buyer's own, one of a shop they run, any to an admin), and the caller:
+    what each move of an order takes."""
+    user = current_api_user()
+    return find(user, order_id), user
 
 
 # --- buyer ------------------------------------------------------------------------------
 
-@blp.post("/checkout")
+@blp.post("/checkout", answer=CheckoutOut, status=201, security=CART_SECURITY)
 @blp.arguments(CartHeaders, location="headers")
 @blp.arguments(CheckoutIn)
-@blp.response(201, CheckoutOut)
-@blp.doc(security=CART_SECURITY)
 def checkout(headers, data):
     """Place the cart's orders: one per shop, one amount to pay. Anyone with a cart: a signed-in buyer
     (Bearer) or a guest (X-Cart-Token; name and phone in the address are enough). Prices, delivery fees and
     totals come from the server; a cart that changed since it was filled (price, stock, product withdrawn)
     is refused with 409 and each line's problem in `errors`, and a sold-out line rolls everything back."""
     owner = api_cart_owner(headers) or CartOwner()
-    placed = services.place_checkout(owner, user=current_api_user(), address=data["address"],
-                                     payment_method=data["payment_method"], note=data["note"])
-    return checkout_body(placed)
+    return services.place_checkout(owner, user=current_api_user(), address=data["address"],
+                                   payment_method=data["payment_method"], note=data["note"])
 
 
-def checkout_body(placed) -> dict:
-    return {
-        "checkout_id": placed.id,
-        "orders": [{"id": o.id, "code": o.code, "shop_id": o.shop_id, "total_vnd": o.total_vnd, "status": o.status}
-                   for o in placed.orders],
-        "amount_vnd": placed.amount_vnd,
-        "payment": services.payment_summary(placed),
-    }
-
-
-@blp.get("/checkouts/<id:checkout_id>")
-@token_required
-@blp.response(200, CheckoutOut)
-@blp.doc(security=BEARER)
+@blp.get("/checkouts/<id:checkout_id>", answer=CheckoutOut, auth=token_required)
 def get_checkout(checkout_id: int):
     """One of the signed-in buyer's checkouts with its payment state (another's is 404)."""
-    return checkout_body(services.get_buyer_checkout(current_api_user(), checkout_id))
+    return services.get_buyer_checkout(current_api_user(), checkout_id)
 
 
-@blp.get("/orders")
-@token_required
-@blp.arguments(PageArgs, location="query")
-@blp.response(200, OrderPage)
-@blp.doc(security=BEARER)
+@blp.get("/orders", auth=token_required)
+@blp.paginated(OrderOut, "OrderPage")
 def list_orders(args):
     """The signed-in buyer's orders, newest first."""
-    orders, total = services.buyer_orders(current_api_user(), args["page"], args["per_page"])
-    return page_body([order_body(o) for o in orders], total, args)
+    return services.buyer_orders(current_api_user(), args["page"], args["per_page"])
 
 
-@blp.get("/orders/lookup")
+@blp.get("/orders/lookup", answer=OrderOut)
 @blp.arguments(LookupArgs, location="query")
-@blp.response(200, OrderOut)
 @order_lookup_limit()
 @blp.alt_response(429, response=RATE_LIMITED)
 def lookup_order(args):
     """A guest's order, found by its code and the phone number given at checkout (rate-limited). Anyone."""
-    return order_body(services.find_order(args["code"], args["phone"]))
+    return services.find_order(args["code"], args["phone"])
 
 
-@blp.get("/orders/<id:order_id>")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.get("/orders/<id:order_id>", answer=OrderOut, auth=token_required)
 def get_order(order_id: int):
     """One of the signed-in buyer's orders with its lines and timeline (another's is 404)."""
-    return order_body(services.get_buyer_order(current_api_user(), order_id))
+    return services.get_buyer_order(current_api_user(), order_id)
 
 
-@blp.post("/orders/<id:order_id>/cancel")
-@token_required
+@blp.post("/orders/<id:order_id>/cancel", answer=OrderOut, auth=token_required)
 @blp.arguments(BuyerCancelIn, required=False)
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
 def cancel_order(data, order_id: int):
     """The buyer cancels an order the seller has not confirmed yet; its stock goes back on sale."""
-    user = current_api_user()
-    order = services.get_buyer_order(user, order_id)
-    return order_body(services.cancel_by_buyer(order, user, data["reason"]))
+    return services.cancel_by_buyer(*_order(services.get_buyer_order, order_id), data["reason"])
 
 
-@blp.post("/orders/<id:order_id>/complete")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/orders/<id:order_id>/complete", answer=OrderOut, auth=token_required)
 def complete_order(order_id: int):
     """The buyer confirms a delivered order is received and all right."""
-    user = current_api_user()
-    return order_body(services.complete_order(services.get_buyer_order(user, order_id), user))
+    return services.complete_order(*_order(services.get_buyer_order, order_id))
 
 
 # --- seller -----------------------------------------------------------------------------
 
-@blp.get("/seller/orders")
-@token_required
-@blp.arguments(SellerOrderArgs, location="query")
-@blp.response(200, SellerOrderPage)
-@blp.doc(security=BEARER)
+@blp.get("/seller/orders", auth=token_required)
+@blp.paginated(OrderOut, "SellerOrderPage", SellerOrderArgs, counts=fields.Dict(
+    keys=fields.String(), values=fields.Integer(),
+    metadata={"description": "Orders in each status (whatever the status filter)"}))
 def seller_orders(args):
     """Orders of the shops the caller runs (owner or manager), newest first, with counts per status."""
-    orders, total, counts = services.seller_orders(current_api_user(), status=args.get("status"),
-                                                   shop_id=args.get("shop_id"), page=args["page"],
-                                                   per_page=args["per_page"])
-    return {**page_body([order_body(o) for o in orders], total, args), "counts": counts}
+    return services.seller_orders(current_api_user(), status=args.get("status"), shop_id=args.get("shop_id"),
+                                  page=args["page"], per_page=args["per_page"])
 
 
-@blp.get("/seller/orders/<id:order_id>")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.get("/seller/orders/<id:order_id>", answer=OrderOut, auth=token_required)
 def seller_order(order_id: int):
     """One order of a shop the caller runs (any other is 404)."""
-    return order_body(services.get_seller_order(current_api_user(), order_id))
+    return services.get_seller_order(current_api_user(), order_id)
 
 
-@blp.post("/seller/orders/<id:order_id>/confirm")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/seller/orders/<id:order_id>/confirm", answer=OrderOut, auth=token_required)
 def confirm(order_id: int):
     """The shop accepts the order (COD orders when placed, online ones once paid)."""
-    user = current_api_user()
-    return order_body(services.confirm_order(services.get_seller_order(user, order_id), user))
+    return services.confirm_order(*_order(services.get_seller_order, order_id))
 
 
-@blp.post("/seller/orders/<id:order_id>/payment-received")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/seller/orders/<id:order_id>/payment-received", answer=OrderOut, auth=token_required)
 def payment_received(order_id: int):
     """The shop saw the order's bank transfer (vietqr) arrive: the order is paid and waits to be confirmed."""
-    user = current_api_user()
-    return order_body(services.confirm_transfer_received(services.get_seller_order(user, order_id), user))
+    return services.confirm_transfer_received(*_order(services.get_seller_order, order_id))
 
 
-@blp.post("/admin/orders/<id:order_id>/payment-received")
-@admin_token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/admin/orders/<id:order_id>/payment-received", answer=OrderOut, auth=admin_token_required)
 def admin_payment_received(order_id: int):
     """Admins only: record a bank transfer (vietqr) as received, as the seller would."""
-    user = current_api_user()
-    return order_body(services.confirm_transfer_received(services.get_order_for_admin(user, order_id), user))
+    return services.confirm_transfer_received(*_order(services.get_order_for_admin, order_id))
 
 
-@blp.post("/admin/orders/<id:order_id>/refund")
-@admin_token_required
+@blp.post("/admin/orders/<id:order_id>/refund", answer=OrderOut, auth=admin_token_required)
 @blp.arguments(SellerCancelIn)
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
 def admin_refund(data, order_id: int):
     """Admins only: cancel a paid order at any point before completion and give its money back in full
     (through Stripe when it was paid there, else recorded as a manual refund); its stock goes back."""
-    return order_body(services.refund_by_admin(services.get_order_for_admin(current_api_user(), order_id),
-                                               current_api_user(), data["reason"]))
+    return services.refund_by_admin(*_order(services.get_order_for_admin, order_id), data["reason"])
 
 
-@blp.post("/seller/orders/<id:order_id>/ship")
-@token_required
+@blp.post("/seller/orders/<id:order_id>/ship", answer=OrderOut, auth=token_required)
 @blp.arguments(ShipIn)
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
 def ship(data, order_id: int):
     """The shop handed a confirmed order to a carrier; the buyer sees the carrier and tracking."""
-    user = current_api_user()
-    order = services.get_seller_order(user, order_id)
-    return order_body(services.ship_order(order, user, data["carrier"], data["tracking"]))
+    return services.ship_order(*_order(services.get_seller_order, order_id), data["carrier"], data["tracking"])
 
 
-@blp.post("/seller/orders/<id:order_id>/deliver")
-@token_required
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
+@blp.post("/seller/orders/<id:order_id>/deliver", answer=OrderOut, auth=token_required)
 def deliver(order_id: int):
     """The order reached the buyer (for cash on delivery: the cash was collected, so it is paid)."""
-    user = current_api_user()
-    return order_body(services.deliver_order(services.get_seller_order(user, order_id), user))
+    return services.deliver_order(*_order(services.get_seller_order, order_id))
 
 
-@blp.post("/seller/orders/<id:order_id>/cancel")
-@token_required
+@blp.post("/seller/orders/<id:order_id>/cancel", answer=OrderOut, auth=token_required)
 @blp.arguments(SellerCancelIn)
-@blp.response(200, OrderOut)
-@blp.doc(security=BEARER)
 def seller_cancel(data, order_id: int):
     """The shop cancels an order not yet shipped, telling the buyer why; its stock goes back on sale."""
-    user = current_api_user()
-    order = services.get_seller_order(user, order_id)
-    return order_body(services.cancel_by_seller(order, user, data["reason"]))
+    return services.cancel_by_seller(*_order(services.get_seller_order, order_id), data["reason"])

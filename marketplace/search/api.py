@@ -1,10 +1,13 @@
 """GET /api/v1/search and /api/v1/search/suggest (a contract: the mobile app uses them)."""
 
+from dataclasses import dataclass
+
 from flask import jsonify
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_dump, validate
 
 from ..api.blueprint import Blueprint
-from ..api.schemas import ShopRef, Text
+from ..api.responses import Out, ShopRef
+from ..api.schemas import Text
 from ..ocop.services import current_ratings
 from . import services
 from .backend import SORTS
@@ -30,77 +33,74 @@ class SuggestArgs(Schema):
     q = Text(load_default="", trim=False, validate=validate.Length(max=services.MAX_QUERY_LENGTH))
 
 
-class SearchResultOut(Schema):
-    id = fields.Integer()
-    slug = fields.String()
-    title = fields.String()
-    title_html = fields.String(metadata={"description": "The title, HTML-escaped, matched words in <mark>"})
-    snippet_html = fields.String(allow_none=True)
-    price_vnd = fields.Integer(metadata={"description": "Lowest price of its variants, in đồng"})
-    price_max_vnd = fields.Integer()
-    unit = fields.String()
-    in_stock = fields.Boolean()
-    image_url = fields.String(allow_none=True)
-    shop = fields.Nested(ShopRef)
-    province_code = fields.Integer()
-    province_name = fields.String()
-    ocop_stars = fields.Integer(allow_none=True, metadata={"description": "A current OCOP rating's stars, else null"})
+class SearchResultOut(Out):
+    """A product found (services.Found: the product and the search's hit on it)."""
+
+    id = fields.Integer(attribute="product.id")
+    slug = fields.String(attribute="product.slug")
+    title = fields.String(attribute="product.title")
+    title_html = fields.String(attribute="hit.title_html", metadata={
+        "description": "The title, HTML-escaped, matched words in <mark>"})
+    snippet_html = fields.String(allow_none=True, attribute="hit.snippet_html")
+    price_vnd = fields.Integer(attribute="product.price_min_vnd", metadata={
+        "description": "Lowest price of its variants, in đồng"})
+    price_max_vnd = fields.Integer(attribute="product.price_max_vnd")
+    unit = fields.String(attribute="product.unit")
+    in_stock = fields.Boolean(attribute="product.in_stock")
+    image_url = fields.String(allow_none=True, attribute=lambda found: found.product.cover.url(320)
+                              if found.product.cover else None)
+    shop = fields.Nested(ShopRef, attribute="product.shop")
+    province_code = fields.Integer(attribute="product.shop.province_code")
+    province_name = fields.String(attribute="product.shop.province_name")
+    ocop_stars = fields.Integer(allow_none=True, metadata={  # from one lookup for the page, in _with_stars
+        "description": "A current OCOP rating's stars, else null"})
+
+    @post_dump(pass_collection=True, pass_original=True)
+    def _with_stars(self, data, found, many, **kwargs):
+        ratings = current_ratings(item.product.id for item in found)
+        for body, item in zip(data, found, strict=True):
+            body["ocop_stars"] = ratings[item.product.id].stars if item.product.id in ratings else None
+        return data
 
 
-class FacetOut(Schema):
+@dataclass(frozen=True)
+class Facet:
+    value: object
+    label: str
+    count: int
+
+
+class FacetOut(Out):
     value = fields.String()
     label = fields.String()
     count = fields.Integer()
 
 
-class FacetsOut(Schema):
-    category = fields.List(fields.Nested(FacetOut))
-    province = fields.List(fields.Nested(FacetOut))
-    in_stock = fields.Integer(metadata={"description": "How many of the results are in stock"})
-    ocop_stars = fields.List(fields.Nested(FacetOut), metadata={
+class FacetsOut(Out):
+    category = fields.List(fields.Nested(FacetOut), attribute=lambda page: [
+        Facet(category.id, category.display_name, n) for category, n in page.categories])
+    province = fields.List(fields.Nested(FacetOut), attribute=lambda page: [Facet(*row) for row in page.provinces])
+    in_stock = fields.Integer(attribute="in_stock_count", metadata={
+        "description": "How many of the results are in stock"})
+    ocop_stars = fields.List(fields.Nested(FacetOut), attribute=lambda page: [
+        Facet(stars, f"OCOP {stars}★+", n) for stars, n in page.ocop], metadata={
         "description": "Results with a current OCOP rating of at least `value` stars (approved and unexpired)"})
 
 
-class SearchOut(Schema):
+class SearchOut(Out):
     total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    results = fields.List(fields.Nested(SearchResultOut))
-    facets = fields.Nested(FacetsOut)
+    page = fields.Integer(attribute="query.page")
+    per_page = fields.Integer(attribute="query.per_page")
+    results = fields.Nested(SearchResultOut, many=True, attribute="found")
+    facets = fields.Nested(FacetsOut, attribute=lambda page: page)
     suggestion = fields.String(allow_none=True, metadata={"description": "A corrected query when few results"})
 
 
-@blp.get("/search")
+@blp.get("/search", answer=SearchOut)
 @blp.arguments(SearchArgs, location="query")
-@blp.response(200, SearchOut)
 def search(args):
     """Search active products, typed with or without diacritics; filters, facets and a suggestion."""
-    page = services.search_products(services.build_query(**args))
-    ratings = current_ratings(item.product.id for item in page.found)
-    return {
-        "total": page.total, "page": page.query.page, "per_page": page.query.per_page,
-        "results": [_result(item, ratings) for item in page.found],
-        "facets": {
-            "category": [{"value": str(c.id), "label": c.display_name, "count": n} for c, n in page.categories],
-            "province": [{"value": str(code), "label": name, "count": n} for code, name, n in page.provinces],
-            "in_stock": page.in_stock_count,
-            "ocop_stars": [{"value": str(stars), "label": f"OCOP {stars}★+", "count": n} for stars, n in page.ocop],
-        },
-        "suggestion": page.suggestion,
-    }
-
-
-def _result(item, ratings: dict) -> dict:
-    product, hit = item.product, item.hit
-    return {
-        "id": product.id, "slug": product.slug, "title": product.title, "title_html": hit.title_html,
-        "snippet_html": hit.snippet_html, "price_vnd": product.price_min_vnd, "price_max_vnd": product.price_max_vnd,
-        "unit": product.unit, "in_stock": product.in_stock,
-        "image_url": product.cover.url(320) if product.cover else None,
-        "shop": {"id": product.shop.id, "slug": product.shop.slug, "name": product.shop.name},
-        "province_code": product.shop.province_code, "province_name": product.shop.province_name,
-        "ocop_stars": ratings[product.id].stars if product.id in ratings else None,
-    }
+    return services.search_products(services.build_query(**args))
 
 
 @blp.get("/search/suggest")

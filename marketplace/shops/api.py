@@ -2,21 +2,11 @@ from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import (
-    BLANK,
-    BLANKS,
-    PageArgs,
-    Text,
-    UtcDateTime,
-    char_class,
-    page_body,
-    page_schema,
-    words_pattern,
-)
+from ..api.responses import Out, UtcDateTime
+from ..api.schemas import BLANK, BLANKS, PageArgs, Text, char_class, words_pattern
 from ..errors import NotFound
-from ..media.models import Image
 from ..media.services import save_image
 from ..media.uploads import required_photo
 from . import services
@@ -27,17 +17,20 @@ from .schemas import PHONE_ANY_WAY, WARD_DOC, province_code
 blp = Blueprint("api_shops", __name__, url_prefix="/api/v1", description="Provinces, wards and shops")
 
 
-class ProvinceOut(Schema):
+class PlaceOut(Out):
+    """A province or a ward (vietnam_provinces' records)."""
+
     code = fields.Integer()
     name = fields.String()
-    short_name = fields.String()
-    division_type = fields.String()
 
 
-class WardOut(Schema):
-    code = fields.Integer()
-    name = fields.String()
-    division_type = fields.String()
+class ProvinceOut(PlaceOut):
+    short_name = fields.String(attribute=lambda province: short_name(province.name))
+    division_type = fields.String(attribute="division_type.value")
+
+
+class WardOut(PlaceOut):
+    division_type = fields.String(attribute="division_type.value")
     province_code = fields.Integer()
 
 
@@ -89,86 +82,72 @@ class ShopPatch(ShopIn):
     phone = Text(metadata={"description": f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}"})
 
 
-class PlaceOut(Schema):
-    code = fields.Integer()
-    name = fields.String()
+class BankOut(Out):
+    bin = fields.String(attribute="bank_bin")
+    bank_name = fields.String(attribute=lambda shop: BANKS.get(shop.bank_bin, ""))
+    account_number = fields.String(attribute="bank_account_number")
+    account_name = fields.String(attribute="bank_account_name")
 
 
-class BankOut(Schema):
-    bin = fields.String()
-    bank_name = fields.String()
-    account_number = fields.String()
-    account_name = fields.String()
+def _urls(image):
+    return image.urls() if image else None
 
 
-class ShopOut(Schema):
+class ShopOut(Out):
+    """A shop. Its bank account is shown to the shop's members (the caller's role), and never in the directory
+    (`bank_for_members=False`), which would look a role up per shop."""
+
     id = fields.Integer()
     slug = fields.String()
     name = fields.String()
     description = fields.String()
-    province = fields.Nested(PlaceOut)
-    ward = fields.Nested(PlaceOut)
+    province = fields.Nested(PlaceOut, attribute=lambda shop: province_by_code(shop.province_code))
+    ward = fields.Nested(PlaceOut, attribute=lambda shop: ward_by_code(shop.ward_code))
     address = fields.String()
     phone = fields.String()
     zalo = fields.String(allow_none=True)
     is_verified = fields.Boolean()
     status = fields.String()
-    logo_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
-    cover_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
+    logo_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True,
+                            attribute=lambda shop: _urls(shop.logo))
+    cover_urls = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True,
+                             attribute=lambda shop: _urls(shop.cover))
     bank = fields.Nested(BankOut, allow_none=True, metadata={"description": "Only for the shop's members"})
     shipping_fee_vnd = fields.Integer(allow_none=True)
     free_shipping_from_vnd = fields.Integer(allow_none=True)
     created_at = UtcDateTime()
+
+    def __init__(self, *, bank_for_members: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.bank_for_members = bank_for_members
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "bank":
+            shown = self.bank_for_members and services.role_in(current_api_user(), obj) and obj.has_bank_account
+            return obj if shown else None
+        return super().get_attribute(obj, attr, default)
 
 
 class ShopListArgs(PageArgs):
     province_code = fields.Integer(validate=validate.Range(min=1, max=10_000))
 
 
-def _urls(image: Image | None):
-    return image.urls() if image else None
-
-
-def shop_body(shop, viewer=None) -> dict:
-    province, ward = province_by_code(shop.province_code), ward_by_code(shop.ward_code)
-    body = {
-        "id": shop.id, "slug": shop.slug, "name": shop.name, "description": shop.description,
-        "province": {"code": int(province.code), "name": province.name} if province else None,
-        "ward": {"code": int(ward.code), "name": ward.name} if ward else None,
-        "address": shop.address, "phone": shop.phone, "zalo": shop.zalo, "is_verified": shop.is_verified,
-        "status": shop.status, "logo_urls": _urls(shop.logo), "cover_urls": _urls(shop.cover),
-        "created_at": shop.created_at, "bank": None,
-        "shipping_fee_vnd": shop.shipping_fee_vnd, "free_shipping_from_vnd": shop.free_shipping_from_vnd,
-    }
-    if services.role_in(viewer, shop) and shop.has_bank_account:
-        body["bank"] = {"bin": shop.bank_bin, "bank_name": BANKS.get(shop.bank_bin, ""),
-                        "account_number": shop.bank_account_number, "account_name": shop.bank_account_name}
-    return body
-
-
-@blp.get("/provinces")
-@blp.response(200, ProvinceOut(many=True))
+@blp.get("/provinces", answer=ProvinceOut(many=True))
 def list_provinces():
     """The 34 provinces and centrally-run cities (after the 2025 reform)."""
-    return [{"code": int(p.code), "name": p.name, "short_name": short_name(p.name),
-             "division_type": p.division_type.value} for p in provinces()]
+    return list(provinces())
 
 
-@blp.get("/provinces/<int:code>/wards")
-@blp.response(200, WardOut(many=True))
+@blp.get("/provinces/<int:code>/wards", answer=WardOut(many=True))
 def list_wards(code: int):
     """The wards and communes of one province."""
     if province_by_code(code) is None:
         raise NotFound(_("Không tìm thấy tỉnh/thành phố."))
-    return [{"code": int(w.code), "name": w.name, "division_type": w.division_type.value,
-             "province_code": int(w.province_code)} for w in wards(code)]
+    return list(wards(code))
 
 
-@blp.post("/shops")
-@token_required
+@blp.post("/shops", answer=ShopOut, status=201, auth=token_required)
 @blp.arguments(ShopIn)
-@blp.response(201, ShopOut)
-@blp.doc(security=BEARER)
 def create_shop(data):
     """Open a shop; the caller becomes its owner."""
     user = current_api_user()
@@ -176,39 +155,33 @@ def create_shop(data):
     if any(key.startswith("bank_") for key in data):
         services.set_bank_account(shop, user, data.get("bank_bin"), data.get("bank_account_number"),
                                   data.get("bank_account_name"))
-    return shop_body(shop, user)
+    return shop
 
 
 @blp.get("/shops")
-@blp.arguments(ShopListArgs, location="query")
-@blp.response(200, page_schema(ShopOut, "ShopPage"))
+@blp.paginated(ShopOut(bank_for_members=False), "ShopPage", ShopListArgs)
 def list_shops(args):
     """The shop directory, newest first, optionally in one province."""
-    shops, total = services.list_public_shops(args.get("province_code"), args["page"], args["per_page"])
-    return page_body([shop_body(s) for s in shops], total, args)
+    return services.list_public_shops(args.get("province_code"), args["page"], args["per_page"])
 
 
-@blp.get("/shops/<slug>")
-@blp.response(200, ShopOut)
+@blp.get("/shops/<slug>", answer=ShopOut)
 def get_shop(slug: str):
     """A public shop (its members also see a hidden one, and its bank account)."""
     shop = services.get_shop(slug)
     viewer = current_api_user()
     if not shop.is_public and services.role_in(viewer, shop) is None:
         services.get_public_shop(slug)
-    return shop_body(shop, viewer)
+    return shop
 
 
-@blp.patch("/shops/<slug>")
-@token_required
+@blp.patch("/shops/<slug>", answer=ShopOut, auth=token_required)
 @blp.arguments(ShopPatch, required=False)
-@blp.response(200, ShopOut)
-@blp.doc(security=BEARER)
 def update_shop(data, slug: str):
     """Change a shop (owner or manager; bank fields owner only)."""
     shop = services.get_shop(slug)
     services.update_shop(shop, current_api_user(), data)
-    return shop_body(shop, current_api_user())
+    return shop
 
 
 class ShopImageIn(Schema):
@@ -219,12 +192,9 @@ class ShopImageArgs(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["logo", "cover"]))
 
 
-@blp.post("/shops/<slug>/images")
-@token_required
+@blp.post("/shops/<slug>/images", answer=ShopOut, auth=token_required)
 @blp.arguments(ShopImageArgs, location="query")
 @blp.arguments(ShopImageIn, location="files")
-@blp.response(200, ShopOut)
-@blp.doc(security=BEARER)
 def upload_shop_image(args, files, slug: str):
     """Set the shop's logo or cover photo (`?kind=logo|cover`, multipart field `file`)."""
     shop = services.get_shop(slug)
@@ -232,4 +202,4 @@ def upload_shop_image(args, files, slug: str):
     services.require_role(user, shop)
     image = save_image(required_photo(files["file"]), uploaded_by=user)
     services.set_shop_image(shop, user, args["kind"], image)
-    return shop_body(shop, user)
+    return shop

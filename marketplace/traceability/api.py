@@ -1,13 +1,13 @@
 from flask import request, url_for
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
-from ..api.auth import BEARER, current_api_user, token_required
+from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
-from ..api.schemas import BLANK, Day, OcopOut, PageArgs, Text, UtcDateTime, page_body, page_schema
+from ..api.responses import OcopOut, Out, UtcDateTime
+from ..api.schemas import BLANK, Day, Text
 from ..catalog import services as catalog_services
 from ..media.uploads import required_photo
-from ..ocop.services import current_rating
 from ..shops.schemas import WARD_DOC, province_code
 from ..utils import MAX_DB_ID
 from . import services
@@ -62,7 +62,9 @@ class BatchIn(BatchPatch):
     production_date = Day(required=True, metadata={"description": f"Harvest or production date, {NOT_AFTER_TODAY}"})
 
 
-class CertificationOut(Schema):
+class CertificationOut(Out):
+    """trace_data's certifications (of the batch, with their labels and whether they expired)."""
+
     kind = fields.String()
     label = fields.String()
     number = fields.String()
@@ -72,18 +74,9 @@ class CertificationOut(Schema):
     expired = fields.Boolean()
 
 
-class StepOut(Schema):
-    id = fields.Integer()
-    label = fields.String()
-    when = fields.String(metadata={"description": "The dates or free text, as the page shows them"})
-    date_from = fields.Date(allow_none=True)
-    date_to = fields.Date(allow_none=True)
-    when_text = fields.String()
-    note = fields.String()
-    photo_url = fields.String(allow_none=True)
+class OriginOut(Out):
+    """trace_data's origin: where the batch was grown or made."""
 
-
-class OriginOut(Schema):
     area_name = fields.String()
     growing_area_code = fields.String()
     packing_house_code = fields.String()
@@ -93,9 +86,39 @@ class OriginOut(Schema):
     ward_name = fields.String(allow_none=True)
 
 
-class BatchOut(Schema):
+class TraceStepOut(Out):
+    """trace_data's steps, as the public page shows them."""
+
+    label = fields.String()
+    when = fields.String()
+    date_from = fields.Date(allow_none=True)
+    date_to = fields.Date(allow_none=True)
+    note = fields.String()
+    photo_url = fields.String(allow_none=True)
+
+
+class StepOut(TraceStepOut):
+    """A step as its public page shows it (`when`: the dates or free text), and what the seller typed."""
+
     id = fields.Integer()
-    product_id = fields.Integer()
+    when = fields.String(metadata={"description": "The dates or free text, as the page shows them"})
+    when_text = fields.String()
+
+
+def _steps(answer: dict) -> list[dict]:
+    return [{"id": step.id, "when_text": step.when_text, **shown}
+            for step, shown in zip(answer["batch"].steps, answer["steps"], strict=True)]
+
+
+def _absolute_url(endpoint: str, **values) -> str:
+    return services.absolute_url(url_for(endpoint, **values))
+
+
+class BatchOut(Out):
+    """A batch as its shop manages it: its own columns, and its public page's parts as trace_data gives them."""
+
+    id = fields.Integer(attribute="batch.id")
+    product_id = fields.Integer(attribute="batch.product_id")
     code = fields.String()
     public_code = fields.String()
     production_date = fields.Date()
@@ -103,19 +126,28 @@ class BatchOut(Schema):
     expired = fields.Boolean()
     origin = fields.Nested(OriginOut)
     certifications = fields.List(fields.Nested(CertificationOut))
-    steps = fields.List(fields.Nested(StepOut))
+    steps = fields.List(fields.Nested(StepOut), attribute=_steps)
     scan_count = fields.Integer()
     trace_url = fields.String(metadata={"description": "The short public page /t/{public_code}"})
     gs1_url = fields.String(allow_none=True, metadata={"description": "GS1 Digital Link, when the product has a GTIN"})
-    label_url = fields.String(metadata={"description": "What the QR code carries: gs1_url if any, else trace_url"})
-    qr_png_url = fields.String()
-    qr_svg_url = fields.String()
-    labels_url = fields.String(metadata={"description": "The printable A4 label sheet (web, seller's session)"})
-    created_at = UtcDateTime()
-    updated_at = UtcDateTime()
+    label_url = fields.String(attribute=lambda answer: services.label_url(answer["batch"]), metadata={
+        "description": "What the QR code carries: gs1_url if any, else trace_url"})
+    qr_png_url = fields.String(attribute=lambda b: _absolute_url("trace.qr_png", public_code=b["public_code"]))
+    qr_svg_url = fields.String(attribute=lambda b: _absolute_url("trace.qr_svg", public_code=b["public_code"]))
+    labels_url = fields.String(attribute=lambda b: _absolute_url("trace_seller.labels", batch_id=b["batch"].id),
+                               metadata={"description": "The printable A4 label sheet (web, seller's session)"})
+    created_at = UtcDateTime(attribute="batch.created_at")
+    updated_at = UtcDateTime(attribute="batch.updated_at")
+
+    @pre_dump
+    def _with_trace(self, batch, **kwargs):
+        # Without the OCOP rating, which this answer does not show (so a list looks nothing up per batch).
+        return {"batch": batch, **services.trace_data(batch, rating=None)}
 
 
-class TraceProductOut(Schema):
+class TraceProductOut(Out):
+    """trace_data's product."""
+
     id = fields.Integer()
     title = fields.String()
     gtin = fields.String(allow_none=True)
@@ -125,7 +157,9 @@ class TraceProductOut(Schema):
     buy_url = fields.String(allow_none=True, metadata={"description": "Only while the product is on sale"})
 
 
-class TraceShopOut(Schema):
+class TraceShopOut(Out):
+    """trace_data's shop."""
+
     name = fields.String()
     slug = fields.String()
     is_verified = fields.Boolean()
@@ -133,16 +167,9 @@ class TraceShopOut(Schema):
     phone = fields.String()
 
 
-class TraceStepOut(Schema):
-    label = fields.String()
-    when = fields.String()
-    date_from = fields.Date(allow_none=True)
-    date_to = fields.Date(allow_none=True)
-    note = fields.String()
-    photo_url = fields.String(allow_none=True)
+class TraceOut(Out):
+    """services.trace_data: the batch as its public page shows it."""
 
-
-class TraceOut(Schema):
     code = fields.String(metadata={"description": "The lot number printed on the package"})
     public_code = fields.String()
     trace_url = fields.String()
@@ -163,99 +190,60 @@ class StepPhotoIn(Schema):
     file = Upload(required=True)
 
 
-def batch_body(batch, rating=services.LOOK_UP) -> dict:
-    trace = services.trace_data(batch, rating)
-    return {
-        "id": batch.id, "product_id": batch.product_id, "code": batch.code, "public_code": batch.public_code,
-        "production_date": batch.production_date, "expiry_date": batch.expiry_date, "expired": trace["expired"],
-        "origin": trace["origin"], "certifications": trace["certifications"],
-        "steps": [{"id": step.id, "when_text": step.when_text, **shown}
-                  for step, shown in zip(batch.steps, trace["steps"], strict=True)],
-        "scan_count": batch.scan_count, "trace_url": trace["trace_url"], "gs1_url": trace["gs1_url"],
-        "label_url": services.label_url(batch),
-        "qr_png_url": services.absolute_url(url_for("trace.qr_png", public_code=batch.public_code)),
-        "qr_svg_url": services.absolute_url(url_for("trace.qr_svg", public_code=batch.public_code)),
-        "labels_url": services.absolute_url(url_for("trace_seller.labels", batch_id=batch.id)),
-        "created_at": batch.created_at, "updated_at": batch.updated_at,
-    }
-
-
 def _product(product_id: int):
     return catalog_services.get_product_for_edit(product_id, current_api_user())
 
 
-@blp.post("/products/<id:product_id>/batches")
-@token_required
+@blp.post("/products/<id:product_id>/batches", answer=BatchOut, status=201, auth=token_required)
 @blp.arguments(BatchIn)
-@blp.response(201, BatchOut)
-@blp.doc(security=BEARER)
 def create_batch(data, product_id: int):
     """Record a batch (lot) of a product of your shop; its QR code and public page exist at once."""
     product = _product(product_id)
-    return batch_body(services.create_batch(product, current_api_user(), data))
+    return services.create_batch(product, current_api_user(), data)
 
 
-@blp.get("/products/<id:product_id>/batches")
-@token_required
-@blp.arguments(PageArgs, location="query")
-@blp.response(200, page_schema(BatchOut, "BatchPage"))
-@blp.doc(security=BEARER)
+@blp.get("/products/<id:product_id>/batches", auth=token_required)
+@blp.paginated(BatchOut, "BatchPage")
 def list_batches(args, product_id: int):
     """The batches of a product of your shop, newest production first."""
-    product = _product(product_id)
-    items = services.list_batches(product, current_api_user())
-    start = (args["page"] - 1) * args["per_page"]
-    rating = current_rating(product)  # once for the page, not once per batch
-    return page_body([batch_body(b, rating) for b in items[start:start + args["per_page"]]], len(items), args)
+    return services.list_batches(_product(product_id), current_api_user())
 
 
-@blp.get("/products/<id:product_id>/batches/<id:batch_id>")
-@token_required
-@blp.response(200, BatchOut)
-@blp.doc(security=BEARER)
+@blp.get("/products/<id:product_id>/batches/<id:batch_id>", answer=BatchOut, auth=token_required)
 def get_batch(product_id: int, batch_id: int):
     """One batch of a product of your shop."""
     product = _product(product_id)
-    return batch_body(services.get_batch_for_edit(batch_id, current_api_user(), product))
+    return services.get_batch_for_edit(batch_id, current_api_user(), product)
 
 
-@blp.patch("/products/<id:product_id>/batches/<id:batch_id>")
-@token_required
+@blp.patch("/products/<id:product_id>/batches/<id:batch_id>", answer=BatchOut, auth=token_required)
 @blp.arguments(BatchPatch, required=False)
-@blp.response(200, BatchOut)
-@blp.doc(security=BEARER)
 def update_batch(data, product_id: int, batch_id: int):
     """Change a batch; `certifications` and `steps` replace their lists (send step ids to keep photos)."""
     product = _product(product_id)
     batch = services.get_batch_for_edit(batch_id, current_api_user(), product)
-    return batch_body(services.update_batch(batch, current_api_user(), data))
+    return services.update_batch(batch, current_api_user(), data)
 
 
-@blp.delete("/products/<id:product_id>/batches/<id:batch_id>")
-@token_required
-@blp.response(204)
-@blp.doc(security=BEARER)
+@blp.delete("/products/<id:product_id>/batches/<id:batch_id>", status=204, auth=token_required)
 def delete_batch(product_id: int, batch_id: int):
     """Delete a batch: its public page and QR code stop answering."""
     product = _product(product_id)
     services.delete_batch(services.get_batch_for_edit(batch_id, current_api_user(), product), current_api_user())
 
 
-@blp.post("/products/<id:product_id>/batches/<id:batch_id>/steps/<id:step_id>/photo")
-@token_required
+@blp.post("/products/<id:product_id>/batches/<id:batch_id>/steps/<id:step_id>/photo",
+          answer=BatchOut, auth=token_required)
 @blp.arguments(StepPhotoIn, location="files")
-@blp.response(200, BatchOut)
-@blp.doc(security=BEARER)
 def set_step_photo(files, product_id: int, batch_id: int, step_id: int):
     """Attach a photo (JPEG, PNG, WebP or HEIC, multipart field `file`) to one step, replacing any."""
     product = _product(product_id)
     batch = services.get_batch_for_edit(batch_id, current_api_user(), product)
     services.set_step_photo(batch, current_api_user(), step_id, required_photo(files["file"]))
-    return batch_body(batch)
+    return batch
 
 
-@blp.get("/trace/<code>")
-@blp.response(200, TraceOut)
+@blp.get("/trace/<code>", answer=TraceOut)
 def trace(code: str):
     """Public: a batch by the short code of its label (/t/{code}), as its page shows it. Counts as a scan."""
     batch = services.get_by_public_code(code)

@@ -23,7 +23,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import immediateload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
@@ -95,7 +95,8 @@ def list_batches(product: Product, actor: User) -> list[Batch]:
     require_role(actor, product.shop)
     return list(db.session.scalars(
         select(Batch).where(Batch.product_id == product.id)
-        .options(selectinload(Batch.certifications), selectinload(Batch.steps).selectinload(BatchStep.image))
+        .options(immediateload(Batch.product), selectinload(Batch.certifications),
+                 selectinload(Batch.steps).selectinload(BatchStep.image))
         .order_by(Batch.production_date.desc(), Batch.id.desc())))
 
 
@@ -469,9 +470,7 @@ def trace_data(batch: Batch, rating=LOOK_UP) -> dict:
             "kind": c.kind, "label": certification_label(c.kind, c.name), "number": c.number, "issuer": c.issuer,
             "valid_from": c.valid_from, "valid_until": c.valid_until, "expired": c.is_expired(today),
         } for c in batch.certifications],
-        # The same shape as `ocop` in the product API.
-        "ocop": {"stars": rating.stars, "certificate_number": rating.decision_number,
-                 "expires_on": rating.expires_on} if rating is not None else None,
+        "ocop": rating,
         "steps": [{
             "label": s.label, "when": step_when(s), "date_from": s.date_from, "date_to": s.date_to,
             "note": s.note, "photo_url": s.image.url(800) if s.image else None,
