@@ -305,7 +305,8 @@ def _flatten_webargs(messages: dict) -> dict:
     flat: dict = {}
     for location, fields in messages.items():
         if isinstance(fields, dict):
-            flat.update(fields)
+            # A multipart part named only "\r" reaches the schema with the name None: say "" (JSON keys are text).
+            flat.update({"" if name is None else name: errors for name, errors in fields.items()})
         else:
             flat[location] = fields
     return flat
