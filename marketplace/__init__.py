@@ -339,11 +339,11 @@ def _error_detail(error: HTTPException) -> str:
 def _register_templates(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from .accounts.services import display_phone
     from .cart.views import cart_count
     from .catalog.units import unit_label
     from .orders.services import status_label
     from .orders.views import unread_count
+    from .phones import display_phone
 
     app.jinja_env.filters["vnd"] = format_vnd
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""

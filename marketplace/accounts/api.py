@@ -12,11 +12,11 @@ from ..api.responses import Out, UtcDateTime
 from ..api.schemas import BLANK, RATE_LIMITED, Text, solid, trimmed_pattern
 from ..extensions import limiter
 from ..permissions import role_in
+from ..phones import display_phone
 from ..shops.models import Shop
 from ..shops.services import shops_of
 from . import limits, services
 from .models import User
-from .services import display_phone
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 

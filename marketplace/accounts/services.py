@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, timedelta
 
-import phonenumbers
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..notifications.services import notify
+from ..phones import normalize_phone
 from ..utils import clean_text, utcnow
 from .models import ApiToken, User
 
@@ -23,33 +23,6 @@ MAX_NAME = 100
 MAX_EMAIL = 254
 # Something, @, a domain with a dot in it; no blank anywhere (Python's \s is what str.strip() removes).
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-
-
-def normalize_phone(raw: str, *, mobile: bool = True) -> str:
-    """Any common way of writing a Vietnamese number -> E.164 (+84912345678).
-
-    Accounts and Zalo need a mobile number; a shop's contact phone may also be a landline.
-    """
-    text = (raw or "").strip()
-    try:
-        number = phonenumbers.parse(text, "VN")
-    except phonenumbers.NumberParseException:
-        raise DomainError(_("Số điện thoại không hợp lệ."), "phone") from None
-    if not phonenumbers.is_valid_number(number) or phonenumbers.region_code_for_number(number) != "VN":
-        raise DomainError(_("Số điện thoại không hợp lệ."), "phone")
-    if mobile and phonenumbers.number_type(number) not in MOBILE_TYPES:
-        raise DomainError(_("Cần số điện thoại di động."), "phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def display_phone(e164: str | None) -> str:
-    if not e164:
-        return ""
-    number = phonenumbers.parse(e164, "VN")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def normalize_email(raw: str) -> str:

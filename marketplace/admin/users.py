@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..accounts.models import User
-from ..accounts.services import normalize_phone
 from ..audit.services import record_decision
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..permissions import require_admin
+from ..phones import normalize_phone
 from ..queries import get_by_id, paginate
 from ..utils import clean_text
 from .moderation import clean_reason

@@ -4,11 +4,12 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..accounts.services import display_phone, find_by_login, register_user
+from ..accounts.services import find_by_login, register_user
 from ..catalog.models import Category
 from ..catalog.services import add_photo, create_product
 from ..extensions import db
 from ..media.services import save_image
+from ..phones import display_phone
 from ..shops.models import Shop
 from ..shops.services import add_manager, open_shop, set_bank_account, set_shop_image
 from . import demo_art

@@ -59,7 +59,6 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
-from ..accounts.services import normalize_phone
 from ..audit.services import record_decision
 from ..cart.services import CartOwner, CartReview, clear, find_cart, review
 from ..catalog.models import Variant
@@ -69,6 +68,7 @@ from ..payments.base import PaymentMethod
 from ..payments.refunds import record_provider_refund, refund_order
 from ..payments.registry import METHODS, enabled_methods, get_method
 from ..permissions import require_admin, require_role
+from ..phones import normalize_phone
 from ..queries import get_by_id, paginate
 from ..search.sync import queue_products
 from ..shops.locations import check_location

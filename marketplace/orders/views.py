@@ -4,13 +4,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..accounts.services import display_phone
 from ..cart.owner import current_owner, current_review
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import attach_error
 from ..notifications import services as notifications
 from ..payments.registry import METHODS, enabled_methods
+from ..phones import display_phone
 from ..web import form_status, page_arg
 from . import services
 from .forms import CancelForm, CheckoutForm, FindOrderForm, ShipForm

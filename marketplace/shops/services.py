@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
-from ..accounts.services import find_by_login, normalize_phone
+from ..accounts.services import find_by_login
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..notifications.services import notify
 from ..permissions import MANAGER, OWNER, require_role, role_in
+from ..phones import normalize_phone
 from ..queries import get_by_id, paginate
 from ..utils import clean_text, fold, slugify
 from .banks import BANKS

@@ -2,12 +2,12 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..accounts.services import display_phone
 from ..catalog.services import list_public_products
 from ..errors import DomainError
 from ..forms import attach_error
 from ..media.services import save_image
 from ..media.uploads import read_upload
+from ..phones import display_phone
 from ..web import form_status, page_arg
 from . import services
 from .forms import BankForm, MemberForm, ShopEditForm, ShopForm
