@@ -164,7 +164,10 @@ def _init_extensions(app: Flask) -> None:
         strict_transport_security=app.config["FORCE_HTTPS"],
     )
     # Through the module: the subpackage marketplace.api would shadow a name imported here.
+    from .api.schemas import RulesPlugin
+
     extensions.api.init_app(app, spec_kwargs={
+        "marshmallow_plugin": RulesPlugin(),
         "info": {"description": "JSON API for the mobile app and integrations. Money is integer đồng."},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })

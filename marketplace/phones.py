@@ -56,8 +56,8 @@ def _spaced(national_pattern: str) -> str:
 
 
 def phone_pattern(*, mobile: bool, blank: str) -> str:
-    """0 or +84, then the national number of a mobile (or, when not `mobile`, a mobile or a landline), in
+    """0, +84 or 84, then the national number of a mobile (or, when not `mobile`, a mobile or a landline), in
     digits that a space, dot or hyphen may separate; `blank` (a regex class) may surround it."""
     kinds = [_PLAN.mobile] if mobile else [_PLAN.mobile, _PLAN.fixed_line]
     national = "|".join(f"(?:{_spaced(kind.national_number_pattern)})" for kind in kinds)
-    return f"^{blank}*(?:\\+84|0)(?:{national}){blank}*$"
+    return f"^{blank}*(?:\\+84|84|0)(?:{national}){blank}*$"

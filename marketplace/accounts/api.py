@@ -9,7 +9,7 @@ from werkzeug.exceptions import Unauthorized
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.responses import Out, UtcDateTime
-from ..api.schemas import BLANK, RATE_LIMITED, Text, solid, trimmed_pattern
+from ..api.schemas import BLANK, RATE_LIMITED, Phone, Text, given, solid, trimmed_pattern
 from ..extensions import limiter
 from ..permissions import role_in
 from ..phones import display_phone
@@ -27,8 +27,10 @@ EMAIL_PATTERN = f"^(?:{BLANK}*{solid('@')}+@{solid('@')}+\\.{solid('@')}+{BLANK}
 
 
 class RegisterIn(Schema):
-    phone = Text(metadata={"example": "0912 345 678", "description": (
-        "A Vietnamese mobile number, written any common way (0912 345 678, +84 912 345 678). " + PHONE_OR_EMAIL)})
+    DOCUMENT_RULES = {"anyOf": [given("phone"), given("email")]}
+    phone = Phone(mobile=True, or_blank=True, metadata={"example": "0912 345 678", "description": (
+        "A Vietnamese mobile number: 0 or +84, then the digits, which spaces, dots or hyphens may separate "
+        "(0912 345 678, +84 912.345.678). " + PHONE_OR_EMAIL)})
     email = Text(pattern=EMAIL_PATTERN, metadata={
         "allOf": [{"pattern": trimmed_pattern(0, services.MAX_EMAIL)}], "example": "nong.dan@example.vn",
         "description": f"An email address, at most {services.MAX_EMAIL} characters. " + PHONE_OR_EMAIL})

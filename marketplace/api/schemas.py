@@ -5,7 +5,12 @@ refused. The response side is api/responses.py."""
 import re
 import sys
 
-from marshmallow import Schema, fields, validate
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ..phones import phone_pattern
 
 # --- text as the services read it ------------------------------------------------------------------
 
@@ -111,6 +116,41 @@ class Text(fields.String):
         if min_length:
             metadata["minLength"] = min_length
         super().__init__(metadata=metadata, **kwargs)
+
+
+class RulesPlugin(MarshmallowPlugin):
+    """apispec's marshmallow plugin, adding a schema's `DOCUMENT_RULES` to its component: rules over several
+    fields (one of two needed, two that must agree), which JSON Schema states with anyOf and a field cannot."""
+
+    def schema_helper(self, name, _, schema=None, **kwargs):
+        json_schema = super().schema_helper(name, _, schema=schema, **kwargs)
+        rules = getattr(resolve_schema_cls(schema), "DOCUMENT_RULES", None) if schema is not None else None
+        return {**json_schema, **rules} if rules else json_schema
+
+
+def given(field: str) -> dict:
+    """A JSON Schema for an object that has `field`, not blank: for "one of these is needed" rules."""
+    return {"required": [field], "properties": {field: {"pattern": solid()}}}  # unanchored: somewhere in it
+
+
+class Phone(Text):
+    """A Vietnamese phone number (a mobile, or with `mobile=False` a mobile or a landline), written the ways
+    the document's pattern allows; `or_blank` when an empty one means none. The pattern is libphonenumber's
+    numbering plan (phones.phone_pattern) and is checked here too: phonenumbers alone would also read forms
+    the document refuses (84912..., letters), and the document would promise numbers the service refuses."""
+
+    def __init__(self, *, mobile: bool, or_blank: bool = False, **kwargs):
+        pattern = phone_pattern(mobile=mobile, blank=BLANK)
+        if or_blank:
+            pattern = f"^(?:{BLANK}*|{pattern[1:-1]})$"
+        allowed, landline = re.compile(pattern), re.compile(phone_pattern(mobile=False, blank=BLANK))
+
+        def check(value: str) -> None:
+            if not allowed.match(value):
+                raise ValidationError(str(_l("Cần số điện thoại di động.") if mobile and landline.match(value)
+                                          else _l("Số điện thoại không hợp lệ.")))
+
+        super().__init__(pattern=pattern, validate=check, **kwargs)
 
 
 class JsonBoolean(fields.Boolean):

@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.models import Product, Variant
-from ..errors import DomainError, NotFound
+from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
 from ..shops.models import Shop
 from ..utils import format_vnd, parse_id, utcnow
@@ -233,11 +233,12 @@ def _on_sale_variant(variant_id) -> Variant:
 
 
 def _check_stock(variant: Variant, quantity: int) -> None:
+    # A Conflict (409): the request is well formed, the shelf is what refuses it.
     label = _label(variant.product.title, variant.name)
     if variant.stock <= 0:
-        raise DomainError(_("“%(item)s” đã hết hàng.", item=label), "quantity")
+        raise Conflict(_("“%(item)s” đã hết hàng.", item=label), "quantity")
     if quantity > variant.stock:
-        raise DomainError(_("Chỉ còn %(n)d “%(item)s”.", n=variant.stock, item=label), "quantity")
+        raise Conflict(_("Chỉ còn %(n)d “%(item)s”.", n=variant.stock, item=label), "quantity")
 
 
 def add_item(owner: CartOwner, variant_id, quantity) -> CartItem:

@@ -199,7 +199,7 @@ def _apply_variants(product: Product, rows: list[dict]) -> None:
     for row in rows:
         variant = existing.get(row["id"]) if row["id"] is not None else None
         if row["id"] is not None and variant is None:
-            raise DomainError(_("Loại hàng không thuộc sản phẩm này."), "variants")
+            raise Conflict(_("Loại hàng không thuộc sản phẩm này."), "variants")  # gone, or never this product's
         if variant is None:
             variant = Variant(product=product)
         variant.name, variant.price_vnd, variant.stock, variant.position = (

@@ -138,8 +138,8 @@ def _clean(data: dict, product, current: OcopClaim | None) -> dict:
     level = level_for(stars)
     asked_level = data.get("issuing_level")
     if asked_level not in (None, "") and asked_level != level:
-        raise DomainError(_("Sản phẩm 3 và 4 sao do tỉnh công nhận, 5 sao do trung ương công nhận."),
-                          "issuing_level")
+        refusal = Conflict if data.get("stars") in (None, "") else DomainError  # against the stars stored
+        raise refusal(_("Sản phẩm 3 và 4 sao do tỉnh công nhận, 5 sao do trung ương công nhận."), "issuing_level")
     group = given("product_group") or (product.category.ocop_group if product.category else None)
     if group not in GROUPS:
         raise DomainError(_("Hãy chọn nhóm sản phẩm OCOP."), "product_group")

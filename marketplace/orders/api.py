@@ -6,7 +6,7 @@ from ..accounts.models import User
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.responses import Out, UtcDateTime
-from ..api.schemas import RATE_LIMITED, PageArgs, Text
+from ..api.schemas import RATE_LIMITED, PageArgs, Phone, Text
 from ..cart.owner import CART_SECURITY, CartHeaders, api_cart_owner
 from ..cart.services import CartOwner
 from ..payments import METHODS
@@ -22,7 +22,7 @@ blp = Blueprint("api_orders", __name__, url_prefix="/api/v1", description="Check
 
 class AddressIn(Schema):
     recipient = Text(required=True, min_length=1, max_length=services.MAX_RECIPIENT)
-    phone = Text(required=True, metadata={"example": "0912 345 678", "description": (
+    phone = Phone(mobile=False, required=True, metadata={"example": "0912 345 678", "description": (
         f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}")})
     province_code = province_code(required=True)
     ward_code = fields.Integer(required=True, strict=True, metadata={"description": WARD_DOC})

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.responses import Out, UtcDateTime
-from ..api.schemas import BLANK, BLANKS, PageArgs, Text, char_class, words_pattern
+from ..api.schemas import BLANK, BLANKS, PageArgs, Phone, Text, char_class, words_pattern
 from ..errors import NotFound
 from ..media.services import save_image
 from ..media.uploads import required_photo
@@ -50,10 +50,10 @@ class ShopIn(Schema):
     province_code = province_code(required=True)
     ward_code = fields.Integer(required=True, strict=True, metadata={"description": WARD_DOC})
     address = Text(required=True, min_length=1, max_length=services.MAX_ADDRESS)
-    phone = Text(required=True, metadata={"description": f"A Vietnamese phone number, mobile or landline, "
-                                                         f"{PHONE_ANY_WAY}"})
-    zalo = Text(allow_none=True, metadata={"description": "The Zalo account's mobile number, written any common "
-                                                          "way; null or blank: none"})
+    phone = Phone(mobile=False, required=True, metadata={
+        "description": f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}"})
+    zalo = Phone(mobile=True, or_blank=True, allow_none=True, metadata={
+        "description": "The Zalo account's mobile number, written as phone is; null or blank: none"})
     slug = Text(pattern=SLUG_PATTERN, metadata={
         "not": {"pattern": "--"}, "description": (
             "Optional (empty: made from the name): 3 to 80 letters a-z (either case), digits and single "
@@ -79,7 +79,8 @@ class ShopPatch(ShopIn):
     province_code = province_code()
     ward_code = fields.Integer(strict=True, metadata={"description": WARD_DOC})
     address = Text(min_length=1, max_length=services.MAX_ADDRESS)
-    phone = Text(metadata={"description": f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}"})
+    phone = Phone(mobile=False, metadata={
+        "description": f"A Vietnamese phone number, mobile or landline, {PHONE_ANY_WAY}"})
 
 
 class BankOut(Out):

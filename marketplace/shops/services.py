@@ -89,7 +89,12 @@ def _clean_profile(data: dict, shop: Shop | None) -> dict:
     if "province_code" in data or "ward_code" in data or shop is None:
         province_code = data.get("province_code", shop.province_code if shop else None)
         ward_code = data.get("ward_code", shop.ward_code if shop else None)
-        province, ward = check_location(province_code, ward_code)
+        try:
+            province, ward = check_location(province_code, ward_code)
+        except DomainError as refused:
+            if shop is None or ("province_code" in data and "ward_code" in data):
+                raise
+            raise Conflict(refused.message, refused.field) from None  # the half sent against the one stored
         clean["province_code"], clean["ward_code"] = int(province.code), int(ward.code)
     if "address" in data or shop is None:
         address = clean_text(data.get("address"))

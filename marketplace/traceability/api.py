@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, pre_dump, validate
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.responses import OcopOut, Out, UtcDateTime
-from ..api.schemas import BLANK, Day, Text
+from ..api.schemas import BLANK, Day, Text, given
 from ..catalog import services as catalog_services
 from ..media.uploads import required_photo
 from ..shops.schemas import WARD_DOC, province_code
@@ -22,6 +22,9 @@ NOT_AFTER_TODAY = "not after today (Vietnam's date)"
 
 
 class CertificationIn(Schema):
+    DOCUMENT_RULES = {"anyOf": [
+        {"properties": {"kind": {"enum": [kind for kind in CERTIFICATION_KINDS if kind != "other"]}}},
+        {"required": ["name"], "properties": {"kind": {"enum": ["other"]}, **given("name")["properties"]}}]}
     kind = fields.String(required=True, validate=validate.OneOf(CERTIFICATION_KINDS))
     name = Text(load_default="", max_length=80, metadata={
         "description": "What the certificate is: needed when kind is other (ignored otherwise)"})

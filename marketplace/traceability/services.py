@@ -263,8 +263,13 @@ def _apply(batch: Batch, product: Product, actor: User, data: dict) -> None:
         if name in data:
             fields[name] = _text(data[name], limit, name, message)
     if "province_code" in data or "ward_code" in data:
-        fields["province_code"], fields["ward_code"] = _clean_location(
-            data.get("province_code", batch.province_code), data.get("ward_code", batch.ward_code))
+        try:
+            fields["province_code"], fields["ward_code"] = _clean_location(
+                data.get("province_code", batch.province_code), data.get("ward_code", batch.ward_code))
+        except DomainError as refused:
+            if batch.id is None or ("province_code" in data and "ward_code" in data):
+                raise
+            raise Conflict(refused.message, refused.field) from None  # the half sent against the one stored
     certifications = _clean_certifications(data["certifications"]) if "certifications" in data else None
     steps = _clean_steps(data["steps"]) if "steps" in data else None
 

@@ -9,6 +9,7 @@ import jsonschema_rs
 import pytest
 
 from marketplace.utils import vietnam_today
+from tests.api.contract.schema import resolve
 from tests.api.contract.world import BANK
 from tests.conftest import png_bytes
 from tests.shopping import ADDRESS
@@ -17,16 +18,6 @@ from tests.shopping import ADDRESS
 @pytest.fixture
 def spec(client):
     return client.get("/api/v1/openapi.json").json
-
-
-def resolve(spec, node):
-    if isinstance(node, dict):
-        if "$ref" in node:
-            return resolve(spec, spec["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]])
-        return {key: resolve(spec, value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [resolve(spec, value) for value in node]
-    return node
 
 
 def document_allows(spec, schema_name: str, field: str, value) -> bool:
@@ -94,6 +85,10 @@ RULES = [
     ("ShopPatch", "bank_account_number", "١٢٣٤٥٦٧٨", False),
     ("RegisterIn", "email", "hoa@cho@que.vn", False), ("RegisterIn", "email", " Hoa@Example.vn ", True),
     ("BatchIn", "code", "ı25", False), ("BatchIn", "code", " l2511-03 ", True),
+    # phones: 0, +84 or 84, then the numbering plan's digits, spaces, dots or hyphens between them
+    ("RegisterIn", "phone", "+84 912.345.678", True), ("RegisterIn", "phone", "0912/345/678", False),
+    ("RegisterIn", "phone", "0290 3831 234", False), ("ShopIn", "phone", "0290 3831 234", True),
+    ("ShopIn", "phone", "1900 1234", False), ("CheckoutIn", "address", {**ADDRESS, "phone": "09l2 345 678"}, False),
     # JSON's own booleans and RFC 3339 dates
     ("CartIn", "accept_changes", "yes", False), ("CartIn", "accept_changes", True, True),
     ("BatchIn", "production_date", "20251012", False),
@@ -186,3 +181,62 @@ def test_rate_limited_operations_document_their_429(spec):
     for path, method in (("/api/v1/auth/token", "post"), ("/api/v1/auth/register", "post"),
                          ("/api/v1/orders/lookup", "get")):
         assert "429" in spec["paths"][path][method]["responses"], path
+
+
+@pytest.mark.parametrize("mobile", [True, False])
+def test_a_phone_the_document_allows_is_one_the_services_accept(app, mobile):
+    """The document's phone patterns are libphonenumber's plan: every number they admit is accepted."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from marketplace.api.schemas import BLANK
+    from marketplace.phones import normalize_phone, phone_pattern
+
+    @settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(phone_pattern(mobile=mobile, blank=BLANK)))
+    def accepted(text):
+        with app.test_request_context():
+            assert normalize_phone(text, mobile=mobile).startswith("+84")
+
+    accepted()
+
+
+@pytest.mark.parametrize(("schema_name", "body", "allowed"), [
+    ("RegisterIn", {"name": "Hoa", "password": "matkhau123"}, False),
+    ("RegisterIn", {"name": "Hoa", "password": "matkhau123", "phone": " ", "email": ""}, False),
+    ("RegisterIn", {"name": "Hoa", "password": "matkhau123", "email": "hoa@example.vn"}, True),
+    ("CertificationIn", {"kind": "other"}, False), ("CertificationIn", {"kind": "other", "name": "ISO 22000"}, True),
+    ("CertificationIn", {"kind": "vietgap"}, True)])
+def test_a_rule_over_several_fields_is_in_the_document_and_the_server(client, spec, world, schema_name, body,
+                                                                      allowed):
+    document = {key: value for key, value in resolve(spec, spec["components"]["schemas"][schema_name]).items()}
+    assert jsonschema_rs.validator_for(document).is_valid(body) is allowed
+    if schema_name == "RegisterIn":
+        response = client.post("/api/v1/auth/register", json=body)
+    else:
+        response = client.post(f"/api/v1/products/{world.product_ids[0]}/batches", headers=world.callers[
+            "seller"].headers, json={"code": "L9", "production_date": vietnam_today().isoformat(),
+                                     "certifications": [body]})
+    assert (response.status_code in (200, 201)) is allowed, response.json
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/v1/shops/{slug}", {"ward_code": 31135}),  # a ward of Cần Thơ, for a shop in Cà Mau
+    ("/api/v1/products/{claimed}/ocop-claim", {"issuing_level": "national"}),  # the stored claim has 4 stars
+    ("/api/v1/products/{product}", {"variants": [{"id": 3, "name": "Của sản phẩm khác", "price_vnd": 1000,
+                                                   "stock": 1}]})])
+def test_a_change_that_fits_the_request_but_not_what_is_stored_is_a_conflict(client, world, path, body):
+    """409, not 422: the request is well formed (the document cannot know the stored half)."""
+    url = path.format(slug=world.slug, claimed=world.claim_product_id, product=world.product_ids[0])
+    headers = world.callers["seller"].headers
+    if "ocop-claim" in path:
+        response = client.patch(url, headers=headers, content_type="multipart/form-data", data=body)
+    else:
+        response = client.patch(url, headers=headers, json=body)
+    assert response.status_code == 409 and response.mimetype == "application/problem+json", response.json
+
+
+def test_more_than_the_stock_is_a_conflict(client, world):
+    response = client.post("/api/v1/cart/items", headers=world.callers["admin"].headers,
+                           json={"variant_id": world.variant_ids[world.product_ids[0]][0], "quantity": 900})
+    assert response.status_code == 409 and "quantity" in response.json["errors"]

@@ -70,7 +70,8 @@ def test_a_bad_quantity_is_refused_and_changes_nothing(app, client, product, qua
 def test_more_than_the_stock_is_refused_with_what_is_left(app, client, product):
     variant_id = product.variant_ids[0]
     token = guest_add(client, variant_id, 4).json["token"]
-    body = assert_problem(guest_add(client, variant_id, 2, token), 422, "quantity")
+    # 409: a well-formed request the shelf refuses (the document cannot know the stock)
+    body = assert_problem(guest_add(client, variant_id, 2, token), 409, "quantity")
     assert "Chỉ còn 5" in body["detail"]
     assert client.get("/api/v1/cart", headers={"X-Cart-Token": token}).json["item_count"] == 4
 

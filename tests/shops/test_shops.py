@@ -136,7 +136,8 @@ def test_api_bad_shop_is_refused_and_nothing_is_created(app, client, seller, cas
     response = client.post("/api/v1/shops", json=shop_json(**overrides), headers=headers)
 
     assert_problem(response, 422, field)
-    assert words.lower() in response.json["detail"].lower()
+    body = response.json
+    assert words.lower() in " ".join([body["detail"], *body["errors"][field]]).lower()  # the field says why
     assert table_count(app, Shop) == 0
     assert table_count(app, ShopMember) == 0
 

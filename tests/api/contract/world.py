@@ -87,3 +87,16 @@ def build_world(app, client, factory) -> World:
                  variant_ids={first.id: first.variant_ids, second.id: second.variant_ids},
                  batch_id=batch["id"], step_id=batch["steps"][0]["id"], claim_id=claim["id"],
                  claim_product_id=second.id, callers=callers)
+
+
+def spare_token(app, world: World, headers: dict) -> dict:
+    """Signing out revokes the token it is sent with: it gets one of its own, so the caller's stays valid."""
+    from marketplace.accounts.models import User
+    from marketplace.accounts.services import issue_token
+    from marketplace.extensions import db
+
+    user_id = next(caller.user_id for caller in world.callers.values() if caller.headers == headers)
+    with app.app_context():
+        token, _ = issue_token(db.session.get(User, user_id))
+        db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
