@@ -205,7 +205,7 @@ LIMITED = {
     "api token": ("LOGIN_RATE_LIMIT", {"path": "/api/v1/auth/token", "method": "POST",
                                        "json": {"login": "0912000556", "password": "sai"}}),
     "api register": ("LOGIN_RATE_LIMIT", {"path": "/api/v1/auth/register", "method": "POST",
-                                          "json": {"name": "Hoa", "phone": "0912", "password": PASSWORD}}),
+                                          "json": {"name": "Hoa", "phone": "0912 000 557", "password": PASSWORD}}),
     "order page": ("ORDER_LOOKUP_RATE_LIMIT", {"path": "/orders/find", "method": "POST",
                                                "data": {"code": "CQ-AAAAAA", "phone": ADDRESS["phone"]}}),
     "api lookup": ("ORDER_LOOKUP_RATE_LIMIT", {"path": "/api/v1/orders/lookup",
