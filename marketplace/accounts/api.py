@@ -29,7 +29,7 @@ EMAIL_PATTERN = f"^(?:{BLANK}*{solid('@')}+@{solid('@')}+\\.{solid('@')}+{BLANK}
 class RegisterIn(Schema):
     DOCUMENT_RULES = {"anyOf": [given("phone"), given("email")]}
     phone = Phone(mobile=True, or_blank=True, metadata={"example": "0912 345 678", "description": (
-        "A Vietnamese mobile number: 0 or +84, then the digits, which spaces, dots or hyphens may separate "
+        "A Vietnamese mobile number: 0, +84 or 84, then the digits, which spaces, dots or hyphens may separate "
         "(0912 345 678, +84 912.345.678). " + PHONE_OR_EMAIL)})
     email = Text(pattern=EMAIL_PATTERN, metadata={
         "allOf": [{"pattern": trimmed_pattern(0, services.MAX_EMAIL)}], "example": "nong.dan@example.vn",

@@ -7,7 +7,7 @@ import sys
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..phones import phone_pattern
@@ -147,8 +147,8 @@ class Phone(Text):
 
         def check(value: str) -> None:
             if not allowed.match(value):
-                raise ValidationError(str(_l("Cần số điện thoại di động.") if mobile and landline.match(value)
-                                          else _l("Số điện thoại không hợp lệ.")))
+                raise ValidationError(_("Cần số điện thoại di động.") if mobile and landline.match(value)
+                                      else _("Số điện thoại không hợp lệ."))
 
         super().__init__(pattern=pattern, validate=check, **kwargs)
 

@@ -5,7 +5,7 @@ from marshmallow import fields
 from .locations import provinces
 
 PROVINCE_CODES = sorted(int(p.code) for p in provinces())
-PHONE_ANY_WAY = ("0 or +84, then the digits, which spaces, dots or hyphens may separate (0912 345 678, "
+PHONE_ANY_WAY = ("0, +84 or 84, then the digits, which spaces, dots or hyphens may separate (0912 345 678, "
                  "+84 912 345 678, 0290.3831.234)")
 WARD_DOC = "A ward of that province (GET /api/v1/provinces/{code}/wards)"
 
