@@ -8,6 +8,7 @@ Layout under the search folder (DATA_DIR/search):
 
 import math
 import os
+import secrets
 import threading
 import time
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import whoosh.index
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -104,6 +106,31 @@ class IndexMissing(Exception):
     pass
 
 
+class _Codec(W3Codec):
+    """Whoosh's codec, naming new segments from the OS's randomness. Whoosh draws the names from the
+    `random` module, so whoever seeds that (Hypothesis does, before every example) made two commits name
+    their segment alike, and the second one failed half-way with the index's write lock still held."""
+
+    def new_segment(self, storage, indexname):
+        # The segment keeps a plain codec: the table of contents pickles it, and must not need this module.
+        return W3Segment(W3Codec(), indexname, segid="".join(secrets.choice(SEGMENT_ID_CHARS) for _ in range(16)))
+
+
+SEGMENT_ID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"  # Whoosh's own alphabet for segment ids
+
+
+def _abandon(writer) -> None:
+    """Gives up a writer whose work or commit failed, releasing the index's write lock whatever state the
+    failure left it in: a lock kept by a writer that only the garbage collector would free stopped every
+    later change from reaching the index, each one after a 5 s wait."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001  (a commit that failed mid-way may not cancel cleanly)
+        lock = writer.writelock
+        if lock is not None and lock.fd is not None:
+            lock.release()
+
+
 class WhooshBackend(SearchBackend):
     def __init__(self, root: str | Path):
         self.root = Path(root)
@@ -184,16 +211,16 @@ class WhooshBackend(SearchBackend):
 
     def apply(self, documents: Iterable[dict], removed_ids: Iterable[int]) -> None:
         """Caller holds lock(). One Whoosh commit for the whole batch."""
-        writer = self._index().writer(timeout=5.0)
+        writer = self._index().writer(timeout=5.0, codec=_Codec())
         try:
             for document in documents:
                 writer.update_document(**document)
             for product_id in removed_ids:
                 writer.delete_by_term("id", str(product_id))
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
-        writer.commit()
 
     def rebuild(self, documents: Iterable[dict]) -> int:
         """Caller holds lock(). Builds beside the live index, then swaps CURRENT in one rename."""
@@ -201,7 +228,7 @@ class WhooshBackend(SearchBackend):
         path = self.root / name
         path.mkdir()
         index = whoosh.index.create_in(str(path), make_schema())
-        writer = index.writer(limitmb=128)
+        writer = index.writer(limitmb=128, codec=_Codec())
         count = 0
         for document in documents:
             writer.add_document(**document)
