@@ -45,6 +45,7 @@ def register_user(*, name: str, password: str, phone: str | None = None, email: 
         raise DomainError(_("Vui lòng nhập họ tên."), "name")
     if len(name) > MAX_NAME:
         raise DomainError(_("Họ tên tối đa 100 ký tự."), "name")
+    phone, email = clean_text(phone) or None, clean_text(email) or None  # blanks alone: none given
     if not phone and not email:
         raise DomainError(_("Nhập số điện thoại hoặc email."), "phone")
     phone_e164 = normalize_phone(phone) if phone else None

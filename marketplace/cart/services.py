@@ -247,8 +247,8 @@ def add_item(owner: CartOwner, variant_id, quantity) -> CartItem:
     cart = get_or_create_cart(owner)
     item = next((i for i in cart.items if i.variant_id == variant.id), None)
     if item is None:
-        if len(cart.items) >= MAX_LINES:
-            raise DomainError(_("Giỏ hàng có tối đa %(n)d món.", n=MAX_LINES), "variant_id")
+        if len(cart.items) >= MAX_LINES:  # the cart's state refuses it: 409, as for stock
+            raise Conflict(_("Giỏ hàng có tối đa %(n)d món.", n=MAX_LINES), "variant_id")
         _check_stock(variant, quantity)
         # Two taps at once may both add the line: the loser's insert is undone alone and it adds to the
         # winner's line instead.
@@ -265,7 +265,8 @@ def add_item(owner: CartOwner, variant_id, quantity) -> CartItem:
             item = next(i for i in cart.items if i.variant_id == variant.id)
     total = quantity + item.quantity
     if total > MAX_QUANTITY:
-        raise DomainError(_("Số lượng phải là số nguyên từ 1 đến %(n)d.", n=MAX_QUANTITY), "quantity")
+        raise Conflict(_("Giỏ hàng đã có %(have)d “%(item)s”; mỗi loại hàng tối đa %(n)d.", have=item.quantity,
+                         item=_label(variant.product.title, variant.name), n=MAX_QUANTITY), "quantity")
     _check_stock(variant, total)
     # Added in SQL, so that two taps at once count twice.
     db.session.execute(update(CartItem).where(CartItem.id == item.id)

@@ -1,10 +1,9 @@
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, post_dump, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.responses import OcopOut, Out, ShopRef, UtcDateTime
-from ..api.schemas import BLANK, BLANKS, PageArgs, Text, char_class, words_pattern
+from ..api.schemas import BLANK, BLANKS, PageArgs, Photo, Text, char_class, words_pattern
 from ..extensions import db
 from ..media.uploads import required_photo
 from ..ocop.services import current_rating, current_ratings
@@ -130,7 +129,7 @@ class ProductListArgs(PageArgs):
 
 
 class UploadIn(Schema):
-    file = Upload(required=True)
+    file = Photo(required=True)
 
 
 @blp.get("/categories", answer=CategoryOut(many=True))

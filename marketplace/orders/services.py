@@ -226,8 +226,8 @@ def place_checkout(owner: CartOwner, *, user: User | None, address: dict, paymen
     the buyer has not seen. On any error nothing is written: the caller rolls back."""
     cart = find_cart(owner)
     cart_review = review(cart)
-    if not cart_review.lines:
-        raise DomainError(_("Giỏ hàng của bạn đang trống."), "cart")
+    if not cart_review.lines:  # a well-formed request; the cart's state refuses it (409)
+        raise Conflict(_("Giỏ hàng của bạn đang trống."), "cart")
     where = clean_address(address)
     method = _clean_payment_method(payment_method)
     note = clean_text(note)

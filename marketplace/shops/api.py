@@ -1,11 +1,10 @@
 from flask_babel import gettext as _
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.responses import Out, UtcDateTime
-from ..api.schemas import BLANK, BLANKS, PageArgs, Phone, Text, char_class, words_pattern
+from ..api.schemas import BLANK, BLANKS, PageArgs, Phone, Photo, Text, char_class, given, words_pattern
 from ..errors import NotFound
 from ..media.services import save_image
 from ..media.uploads import required_photo
@@ -44,7 +43,24 @@ _SEPARATOR = char_class(BLANKS + ".-")
 ACCOUNT_NUMBER_PATTERN = f"^{_SEPARATOR}*(?:(?:[0-9]{_SEPARATOR}*){{6,19}})?$"
 
 
+def _bank_rule() -> dict:
+    """BANK_TOGETHER as JSON Schema: all three given (a bank, a digit, a holder), or none of them (each absent,
+    null or blank; an account number of separators alone is none)."""
+    given_all = {"required": list(BANK_FIELDS), "properties": {
+        **given("bank_bin")["properties"], "bank_account_number": {"type": "string", "pattern": "[0-9]"},
+        **given("bank_account_name")["properties"]}}
+    def empty(blank: str) -> dict:
+        return {"anyOf": [{"enum": [None]}, {"type": "string", "pattern": f"^{blank}*$"}]}
+    given_none = {"properties": {"bank_bin": empty(BLANK), "bank_account_number": empty(_SEPARATOR),
+                                 "bank_account_name": empty(BLANK)}}
+    return {"anyOf": [given_all, given_none]}
+
+
+BANK_FIELDS = ("bank_bin", "bank_account_number", "bank_account_name")
+
+
 class ShopIn(Schema):
+    DOCUMENT_RULES = _bank_rule()
     name = Text(required=True, min_length=2, max_length=services.MAX_NAME)
     description = Text(max_length=services.MAX_DESCRIPTION)
     province_code = province_code(required=True)
@@ -186,7 +202,7 @@ def update_shop(data, slug: str):
 
 
 class ShopImageIn(Schema):
-    file = Upload(required=True)
+    file = Photo(required=True)
 
 
 class ShopImageArgs(Schema):

@@ -1,11 +1,10 @@
 from flask import request, url_for
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, pre_dump, validate
 
 from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.responses import OcopOut, Out, UtcDateTime
-from ..api.schemas import BLANK, Day, Text, given
+from ..api.schemas import BLANK, Day, Photo, Text, given
 from ..catalog import services as catalog_services
 from ..media.uploads import required_photo
 from ..shops.schemas import WARD_DOC, province_code
@@ -35,14 +34,20 @@ class CertificationIn(Schema):
 
 
 class StepIn(Schema):
-    id = fields.Integer(strict=True, metadata={"minimum": 1, "maximum": MAX_DB_ID, "description": (
-        "PATCH only: send to keep an existing step of this batch (and its photo)")})
+    # A date_to (absent or null is no date) needs a date_from.
+    DOCUMENT_RULES = {"anyOf": [{"properties": {"date_to": {"enum": [None]}}},
+                                {"required": ["date_from"], "properties": {"date_from": {"type": "string"}}}]}
     label = Text(required=True, min_length=1, max_length=120, metadata={"example": "Phơi khô"})
     date_from = Day(allow_none=True, load_default=None, metadata={"description": "Needed when date_to is given"})
     date_to = Day(allow_none=True, load_default=None, metadata={
         "description": "Last day of a range, not before date_from"})
     when_text = Text(load_default="", max_length=60, metadata={"description": "Free text when no date fits"})
     note = Text(load_default="", max_length=2000)
+
+
+class StepPatchIn(StepIn):
+    id = fields.Integer(strict=True, metadata={"minimum": 1, "maximum": MAX_DB_ID, "description": (
+        "An existing step of this batch, to keep it (and its photo); without it, a new step")})
 
 
 class BatchPatch(Schema):
@@ -56,13 +61,14 @@ class BatchPatch(Schema):
     ward_code = fields.Integer(allow_none=True, strict=True, metadata={"description": WARD_DOC})
     certifications = fields.List(fields.Nested(CertificationIn), metadata={
         "maxItems": services.MAX_CERTIFICATIONS, "description": "The full new list"})
-    steps = fields.List(fields.Nested(StepIn), metadata={
+    steps = fields.List(fields.Nested(StepPatchIn), metadata={
         "maxItems": services.MAX_STEPS, "description": "The full new list, in order"})
 
 
 class BatchIn(BatchPatch):
     code = Text(required=True, pattern=CODE_PATTERN, metadata={"description": CODE_DOC, "example": "L2510-01"})
     production_date = Day(required=True, metadata={"description": f"Harvest or production date, {NOT_AFTER_TODAY}"})
+    steps = fields.List(fields.Nested(StepIn), metadata={"maxItems": services.MAX_STEPS, "description": "In order"})
 
 
 class CertificationOut(Out):
@@ -190,7 +196,7 @@ class TraceOut(Out):
 
 
 class StepPhotoIn(Schema):
-    file = Upload(required=True)
+    file = Photo(required=True)
 
 
 def _product(product_id: int):

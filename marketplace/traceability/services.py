@@ -292,10 +292,10 @@ def _apply_steps(batch: Batch, actor: User, rows: list[dict]) -> None:
     existing = {step.id: step for step in batch.steps}
     keep = []
     for row in rows:
-        step_id = row.pop("id")
+        step_id = row.pop("id", None)
         step = existing.get(step_id) if step_id is not None else None
-        if step_id is not None and step is None:
-            raise DomainError(_("Bước này không thuộc lô hàng."), "steps")
+        if step_id is not None and step is None:  # well formed; the stored batch refuses it (409)
+            raise Conflict(_("Bước này không thuộc lô hàng."), "steps")
         photo, remove = row.pop("photo"), row.pop("remove_photo")
         if step is None:
             step = BatchStep()

@@ -189,6 +189,16 @@ def test_api_registration_needs_a_phone_or_an_email_and_a_name(app, client):
     assert users(app) == []
 
 
+def test_a_blank_phone_beside_an_email_means_no_phone(app, client):
+    """The document allows blanks for "no phone" (its pattern), so the service reads them so."""
+    response = register_api(client, phone="\u202f\r ", email="an@example.vn")
+    assert response.status_code == 201, response.json
+    [user] = users(app)
+    assert user.phone is None and user.email == "an@example.vn"
+    both_blank = register_api(client, phone=" ", email="\t")
+    assert both_blank.status_code == 422 and both_blank.json["errors"]["phone"] == ["Nhập số điện thoại hoặc email."]
+
+
 def test_passwords_are_stored_hashed(app, client):
     register_api(client, phone="0912345678")
     [user] = users(app)

@@ -206,17 +206,29 @@ def test_a_phone_the_document_allows_is_one_the_services_accept(app, mobile):
     ("RegisterIn", {"name": "Hoa", "password": "matkhau123", "phone": " ", "email": ""}, False),
     ("RegisterIn", {"name": "Hoa", "password": "matkhau123", "email": "hoa@example.vn"}, True),
     ("CertificationIn", {"kind": "other"}, False), ("CertificationIn", {"kind": "other", "name": "ISO 22000"}, True),
-    ("CertificationIn", {"kind": "vietgap"}, True)])
+    ("CertificationIn", {"kind": "vietgap"}, True),
+    ("StepIn", {"label": "Phơi khô", "date_to": "2026-01-02"}, False),
+    ("StepIn", {"label": "Phơi khô", "date_from": None, "date_to": "2026-01-02"}, False),
+    ("StepIn", {"label": "Phơi khô", "date_from": "2026-01-01", "date_to": "2026-01-02"}, True),
+    ("StepIn", {"label": "Phơi khô", "date_to": None}, True), ("StepIn", {"label": "Phơi khô"}, True),
+    ("ShopPatch", {"bank_account_name": "NGUYEN VAN TU"}, False),
+    ("ShopPatch", {"bank_bin": "970436", "bank_account_number": None, "bank_account_name": "NGUYEN VAN TU"}, False),
+    ("ShopPatch", {"bank_bin": "970436", "bank_account_number": " - . ", "bank_account_name": "NGUYEN VAN TU"}, False),
+    ("ShopPatch", {"bank_bin": "970436", "bank_account_number": "101 234 5678", "bank_account_name": "Tú"}, True),
+    ("ShopPatch", {"bank_bin": "", "bank_account_number": " - ", "bank_account_name": None}, True),
+    ("ShopPatch", {"description": "Mật ong nguyên chất"}, True)])
 def test_a_rule_over_several_fields_is_in_the_document_and_the_server(client, spec, world, schema_name, body,
                                                                       allowed):
     document = {key: value for key, value in resolve(spec, spec["components"]["schemas"][schema_name]).items()}
     assert jsonschema_rs.validator_for(document).is_valid(body) is allowed
     if schema_name == "RegisterIn":
         response = client.post("/api/v1/auth/register", json=body)
+    elif schema_name == "ShopPatch":
+        response = client.patch(f"/api/v1/shops/{world.slug}", headers=world.callers["seller"].headers, json=body)
     else:
+        listed = "steps" if schema_name == "StepIn" else "certifications"
         response = client.post(f"/api/v1/products/{world.product_ids[0]}/batches", headers=world.callers[
-            "seller"].headers, json={"code": "L9", "production_date": vietnam_today().isoformat(),
-                                     "certifications": [body]})
+            "seller"].headers, json={"code": "L9", "production_date": "2026-01-01", listed: [body]})
     assert (response.status_code in (200, 201)) is allowed, response.json
 
 
@@ -224,16 +236,27 @@ def test_a_rule_over_several_fields_is_in_the_document_and_the_server(client, sp
     ("/api/v1/shops/{slug}", {"ward_code": 31135}),  # a ward of Cần Thơ, for a shop in Cà Mau
     ("/api/v1/products/{claimed}/ocop-claim", {"issuing_level": "national"}),  # the stored claim has 4 stars
     ("/api/v1/products/{product}", {"variants": [{"id": 3, "name": "Của sản phẩm khác", "price_vnd": 1000,
-                                                   "stock": 1}]})])
+                                                   "stock": 1}]}),
+    ("/api/v1/products/{product}/batches/{batch}", {"steps": [{"id": 999, "label": "Của lô khác"}]})])
 def test_a_change_that_fits_the_request_but_not_what_is_stored_is_a_conflict(client, world, path, body):
     """409, not 422: the request is well formed (the document cannot know the stored half)."""
-    url = path.format(slug=world.slug, claimed=world.claim_product_id, product=world.product_ids[0])
+    url = path.format(slug=world.slug, claimed=world.claim_product_id, product=world.product_ids[0],
+                      batch=world.batch_id)
     headers = world.callers["seller"].headers
     if "ocop-claim" in path:
         response = client.patch(url, headers=headers, content_type="multipart/form-data", data=body)
     else:
         response = client.patch(url, headers=headers, json=body)
     assert response.status_code == 409 and response.mimetype == "application/problem+json", response.json
+
+
+def test_a_new_batch_names_no_existing_step(client, spec, world):
+    """Step ids keep steps of a batch being changed; a new batch has none, and the document says so."""
+    step = {"id": world.step_id, "label": "Thu hoạch"}
+    assert "id" not in resolve(spec, spec["components"]["schemas"]["StepIn"])["properties"]
+    response = client.post(f"/api/v1/products/{world.product_ids[0]}/batches", headers=world.callers["seller"].headers,
+                           json={"code": "L9", "production_date": "2026-01-01", "steps": [step]})
+    assert response.status_code == 422 and response.json["errors"]["steps"]["0"]["id"], response.json
 
 
 def test_more_than_the_stock_is_a_conflict(client, world):

@@ -76,6 +76,28 @@ def test_more_than_the_stock_is_refused_with_what_is_left(app, client, product):
     assert client.get("/api/v1/cart", headers={"X-Cart-Token": token}).json["item_count"] == 4
 
 
+def test_adding_past_the_most_a_line_holds_is_a_conflict_with_the_cart(app, client, factory, seller, shop):
+    """999 of a kind is a valid request; with 998 already in the cart it is the cart that refuses it (409)."""
+    many = factory.product(seller, shop, title="Muối hột Bạc Liêu",
+                           variants=[{"name": "1 kg", "price_vnd": 10_000, "stock": 5000}])
+    variant_id = many.variant_ids[0]
+    token = guest_add(client, variant_id, 998).json["token"]
+    body = assert_problem(guest_add(client, variant_id, 2, token), 409, "quantity")
+    assert "đã có 998" in body["detail"] and "999" in body["detail"]
+    assert client.get("/api/v1/cart", headers={"X-Cart-Token": token}).json["item_count"] == 998
+    assert guest_add(client, variant_id, 1, token).status_code == 201, "up to 999 is still taken"
+
+
+def test_a_full_cart_refuses_a_new_line_as_a_conflict(app, client, factory, seller, shop, monkeypatch):
+    monkeypatch.setattr("marketplace.cart.services.MAX_LINES", 2)
+    products = [factory.product(seller, shop, title=f"Khô cá {n}") for n in range(3)]
+    token = guest_add(client, products[0].variant_ids[0], 1).json["token"]
+    guest_add(client, products[1].variant_ids[0], 1, token)
+    body = assert_problem(guest_add(client, products[2].variant_ids[0], 1, token), 409, "variant_id")
+    assert "tối đa 2 món" in body["detail"]
+    assert client.get("/api/v1/cart", headers={"X-Cart-Token": token}).json["item_count"] == 2
+
+
 def test_a_hidden_product_or_unknown_variant_cannot_be_added(app, client, seller, product):
     set_product_status(app, seller, product.id, "hidden")
     body = assert_problem(guest_add(client, product.variant_ids[0], 1), 422, "variant_id")

@@ -146,11 +146,12 @@ def test_a_transfer_needs_every_shop_to_have_a_bank_account(app, client, market)
 
 
 def test_an_empty_cart_cannot_be_checked_out(app, client, market):
-    assert_problem(_checkout(client, {}), 422, "cart")
+    """409: the request is well formed; what the cart holds refuses it."""
+    assert_problem(_checkout(client, {}), 409, "cart")
     headers = fill(client, [(variant(market, "rice"), 1)])
     item = client.get("/api/v1/cart", headers=headers).json["groups"][0]["items"][0]["id"]
     client.delete(f"/api/v1/cart/items/{item}", headers=headers)
-    body = assert_problem(_checkout(client, headers), 422, "cart")
+    body = assert_problem(_checkout(client, headers), 409, "cart")
     assert "trống" in body["detail"]
     assert count(app, Order) == 0 and stock_of(app, variant(market, "rice")) == 10
 

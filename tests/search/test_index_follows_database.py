@@ -156,7 +156,8 @@ def test_edits_reach_the_index_whatever_seeded_the_random_module(app, client, fa
 
 def test_a_commit_that_fails_leaves_the_index_writable(app, client, factory, monkeypatch):
     """A failed commit (a full disk, a bad segment file) keeps its change queued and must not keep the
-    index's write lock (a later writer gave up after 5 s): the next change reaches the index, and takes the queued one with it."""
+    index's write lock (a later writer gave up after 5 s): the next change reaches the index, and takes the
+    queued one with it."""
     from whoosh.codec.base import Segment
 
     owner = factory.user()

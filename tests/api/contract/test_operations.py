@@ -12,6 +12,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from tests.api.contract.schema import (
     EXAMPLES,
     REAL,
+    caller_headers,
     mislabelled_positive,
     refused_for_a_rule_in_words,
     schema,
@@ -35,9 +36,20 @@ def test_api_keeps_its_contract(case, headers, world, app):
         headers = spare_token(app, world, headers)
     if mislabelled_positive(case):
         return
+    headers = caller_headers(case, headers)
     response = case.call(headers=headers)
     skip = [positive_data_acceptance] if refused_for_a_rule_in_words(response) else []
     case.validate_response(response, excluded_checks=skip, headers=headers, transport_kwargs={"headers": headers})
+
+
+def test_openapi_document_is_served(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json["paths"]
+    for path in ("/api/v1/auth/register", "/api/v1/auth/token", "/api/v1/me", "/api/v1/provinces",
+                 "/api/v1/provinces/{code}/wards", "/api/v1/categories", "/api/v1/shops", "/api/v1/shops/{slug}",
+                 "/api/v1/products", "/api/v1/products/{product_id}", "/api/v1/products/{product_id}/images"):
+        assert path in paths, path
 
 
 def test_the_world_ids_are_mixed_in(headers, world):
