@@ -206,6 +206,9 @@ LIMITED = {
                                        "json": {"login": "0912000556", "password": "sai"}}),
     "api register": ("LOGIN_RATE_LIMIT", {"path": "/api/v1/auth/register", "method": "POST",
                                           "json": {"name": "Hoa", "phone": "0912 000 557", "password": PASSWORD}}),
+    "web register": ("LOGIN_RATE_LIMIT", {"path": "/account/register", "method": "POST",
+                                          "data": {"name": "Hoa", "login": "0912 000 557", "password": PASSWORD,
+                                                   "password2": PASSWORD}}),
     "order page": ("ORDER_LOOKUP_RATE_LIMIT", {"path": "/orders/find", "method": "POST",
                                                "data": {"code": "CQ-AAAAAA", "phone": ADDRESS["phone"]}}),
     "api lookup": ("ORDER_LOOKUP_RATE_LIMIT", {"path": "/api/v1/orders/lookup",
@@ -227,3 +230,12 @@ def test_every_429_says_when_to_try_again(app, client, route):
         assert blocked.mimetype == "application/problem+json" and blocked.json["status"] == 429
     else:
         assert "Bạn thử quá nhiều lần" in blocked.get_data(as_text=True)
+
+
+def test_the_register_form_and_the_api_share_one_bucket_of_new_accounts(app, client):
+    limit = smallest(app, "LOGIN_RATE_LIMIT")
+    for n in range(limit):
+        door = LIMITED["web register" if n % 2 else "api register"][1]
+        assert client.open(**door).status_code != 429
+    assert client.open(**LIMITED["web register"][1]).status_code == 429
+    assert client.open(**LIMITED["api register"][1]).status_code == 429

@@ -10,7 +10,6 @@ from ..api.auth import current_api_user, token_required
 from ..api.blueprint import Blueprint
 from ..api.responses import Out, UtcDateTime
 from ..api.schemas import BLANK, RATE_LIMITED, Phone, Text, given, solid, trimmed_pattern
-from ..extensions import limiter
 from ..permissions import role_in
 from ..phones import display_phone
 from ..shops.models import Shop
@@ -94,7 +93,7 @@ class TokenOut(Out):
 
 @blp.post("/auth/register", answer=TokenOut, status=201)
 @blp.arguments(RegisterIn)
-@limiter.limit(limits.login_rate)
+@limits.new_accounts
 @blp.alt_response(429, response=RATE_LIMITED)
 def register(data):
     """Create an account with a Vietnamese mobile number or an email; returns a token too."""

@@ -27,4 +27,6 @@ def login_attempt_key() -> str:
 
 
 per_address = limiter.shared_limit(login_rate, scope="login", methods=["POST"])
+# New accounts, per address: the register form and POST /api/v1/auth/register, one bucket for both.
+new_accounts = limiter.shared_limit(login_rate, scope="register", methods=["POST"])
 per_account = limiter.shared_limit(login_rate, scope="login-account", key_func=login_attempt_key, methods=["POST"])

@@ -27,6 +27,7 @@ def _take_over_guest_cart(user) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.new_accounts
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("catalog.home"))

@@ -15,7 +15,7 @@ from ..shops.schemas import PHONE_ANY_WAY, WARD_DOC, province_code
 from ..utils import MAX_DB_ID
 from . import services
 from .limits import order_lookup_limit
-from .models import STATUSES, Order
+from .models import PAYMENT_STATUSES, STATUSES, Order
 
 blp = Blueprint("api_orders", __name__, url_prefix="/api/v1", description="Checkout and orders")
 
@@ -131,7 +131,8 @@ class OrderOut(Out):
     status = fields.String(metadata={"description": ", ".join(STATUSES)})
     status_label = fields.String(attribute=lambda order: services.status_label(order.status))
     payment_method = fields.String()
-    payment_status = fields.String(metadata={"description": "unpaid or paid"})
+    payment_status = fields.String(metadata={"enum": list(PAYMENT_STATUSES), "description": (
+        "unpaid, paid, or refunded (paid, then cancelled and the money returned)")})
     payment_due_at = UtcDateTime(allow_none=True)
     shop = fields.Nested(OrderShopOut, attribute=lambda order: order)  # its own columns, as at checkout
     buyer_name = fields.String(attribute="checkout.buyer_name")

@@ -19,15 +19,15 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", make_test_app())
 
 # Rules the document states in words because JSON Schema cannot: a date against today or against another date
 # of the request; a code or id that must name a row (a category, a variant on sale, a ward of the province
-# given, which needs a province); names unique within a list; bytes that must be an image; a GTIN's check
-# digit. And one it could
+# given, which needs a province); names unique within a list; bytes that must be a photo (or, for an OCOP
+# certificate, a PDF); a GTIN's check digit. And one it could
 # state but Schemathesis 4.32.5 cannot read: the OCOP level the stars imply, as `not` inside a multipart
 # body (its coverage phase stops with "Unsupported type: 'Binary'"). A valid-looking request refused (422)
 # for these alone is not a finding; every other check still runs on it. An entry names a field wherever it
 # is (`date_to`), or one place, list positions written `*` (`variants.*.name`).
 STATED_IN_WORDS = {"production_date", "expiry_date", "decided_on", "expires_on", "valid_until", "date_to",
                    "category_id", "variant_id", "province_code", "ward_code", "variants.*.name", "file",
-                   "gtin", "issuing_level"}
+                   "certificate", "gtin", "issuing_level"}
 
 # Per operation, and stateful sequences: `make test` runs 25, `make test-contract` (in CI, on both databases) 100
 # and the coverage phase too (boundary values, every kind of invalid value). That phase builds its cases while
