@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.api.contract.schema import (
+    DERANDOMIZE,
     EXAMPLES,
     REAL,
     caller_headers,
@@ -28,7 +29,7 @@ def headers(request, app, world):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None,
+@settings(max_examples=EXAMPLES, derandomize=DERANDOMIZE, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 def test_api_keeps_its_contract(case, headers, world, app):

@@ -5,7 +5,14 @@ import pytest
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.api.contract.schema import EXAMPLES, caller_headers, refused_for_a_rule_in_words, schema, use_world
+from tests.api.contract.schema import (
+    DERANDOMIZE,
+    EXAMPLES,
+    caller_headers,
+    refused_for_a_rule_in_words,
+    schema,
+    use_world,
+)
 from tests.api.contract.world import build_world, spare_token
 from tests.conftest import Factory, empty_database
 
@@ -42,7 +49,7 @@ def machine(request, app):
 
 
 def test_sequences_of_calls_keep_the_contract(machine):
-    machine.run(settings=settings(max_examples=EXAMPLES, stateful_step_count=8, deadline=None,
+    machine.run(settings=settings(max_examples=EXAMPLES, stateful_step_count=8, derandomize=DERANDOMIZE, deadline=None,
                                   suppress_health_check=list(HealthCheck)))
 
 
