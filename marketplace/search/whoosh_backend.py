@@ -23,6 +23,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.support.levenshtein import damerau_levenshtein
+from whoosh.util import IDCHARS
 
 from ..utils import vietnam_today
 from .analysis import exact_analyzer, exact_words, folded_analyzer, pairs_analyzer, prepare, syllables
@@ -113,10 +114,7 @@ class _Codec(W3Codec):
 
     def new_segment(self, storage, indexname):
         # The segment keeps a plain codec: the table of contents pickles it, and must not need this module.
-        return W3Segment(W3Codec(), indexname, segid="".join(secrets.choice(SEGMENT_ID_CHARS) for _ in range(16)))
-
-
-SEGMENT_ID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"  # Whoosh's own alphabet for segment ids
+        return W3Segment(W3Codec(), indexname, segid="".join(secrets.choice(IDCHARS) for _ in range(16)))
 
 
 def _abandon(writer) -> None:
