@@ -10,7 +10,7 @@ PORT ?= 5000
 # so all but one case would silently not run.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-contract lint translations messages install install-dev bench-images bench-search bench-checkout clean
+.PHONY: run test test-contract lint translations messages install install-dev bench-images bench-search bench-checkout bench-pages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,9 @@ bench-search: install-dev
 
 bench-checkout: install-dev
 	$(BIN)/python -m benchmarks.checkout
+
+bench-pages: install-dev
+	$(BIN)/python -m benchmarks.pages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

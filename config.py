@@ -79,6 +79,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* on limited routes, and Retry-After on every 429
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     ORDER_LOOKUP_RATE_LIMIT = os.environ.get("ORDER_LOOKUP_RATE_LIMIT", "10 per minute;50 per hour")
+    # The page cache (marketplace/cache): in Redis when CACHE_REDIS_URL is set (shared by every node), else in
+    # each process's memory. Entries are keyed by the catalogue version, so these only bound the memory.
+    PAGE_CACHE = _bool("PAGE_CACHE", True)
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_DEFAULT_TIMEOUT = _int("CACHE_DEFAULT_TIMEOUT", 600)
+    CACHE_THRESHOLD = _int("CACHE_THRESHOLD", 2000)  # entries a process keeps in memory (without Redis)
+
     # How many proxies (nginx, a load balancer) stand in front of the app and add X-Forwarded-For; 0 ignores
     # the header, which anyone can send when nothing in front overwrites it.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

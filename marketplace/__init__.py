@@ -17,6 +17,7 @@ from config import Config, config_from_env
 
 from . import extensions
 from .accounts.models import refuse_a_test_password_hash
+from .cache import init_cache, init_front_cache, init_page_cache
 from .errors import Conflict, DomainError
 from .extensions import PROBLEM_JSON, babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from .utils import MAX_DB_ID, format_vnd
@@ -81,13 +82,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     refuse_a_test_password_hash(app)
 
-    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_cycle(app)
     _register_error_handlers(app)
     _register_templates(app)
     _register_cli(app)
+    init_front_cache(app)  # a blank visitor's cached page, answered before Flask is entered
+    _trust_proxies(app)  # outermost: the front cache sees the client's scheme
     return app
 
 
@@ -153,6 +155,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(ROOT / "translations"))
+    init_cache(app)
     _init_limiter(app)
     mail.init_app(app)
     talisman.init_app(
@@ -342,6 +345,7 @@ def _error_detail(error: HTTPException) -> str:
 def _register_templates(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from .accounts.services import sees_catalogue_as_own
     from .cart.views import cart_count
     from .catalog.units import unit_label
     from .orders.services import status_label
@@ -357,6 +361,7 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.globals["unread_count"] = unread_count
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["args_with"] = args_with
+    init_page_cache(app, personal=sees_catalogue_as_own)
 
 
 def args_with(**changes) -> str:

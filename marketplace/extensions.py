@@ -3,6 +3,7 @@
 import http
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -60,3 +61,4 @@ limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
 mail = Mail()
 api = ProblemApi()
+cache = Cache()

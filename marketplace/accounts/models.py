@@ -2,7 +2,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from config import Config
@@ -75,5 +75,6 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None  # a cookie from before sessions were versioned, or forged
-    user = db.session.get(User, int(user_id))
+    # With the shops the user runs, in the same query: every page asks (whose pages are their own, the header).
+    user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
     return user if user is not None and user.session_version == int(version) else None

@@ -158,3 +158,9 @@ def notify_admins(kind: str, message: Callable[[], str], *, order_id: int | None
     operators must sort out themselves, such as money a provider moved that the orders cannot simply follow."""
     admins = db.session.scalars(select(User).where(User.is_admin.is_(True), User.active.is_(True))).all()
     return notify(list(admins), kind, message, order_id=order_id, mail_subject=mail_subject)
+
+
+def sees_catalogue_as_own(user: User) -> bool:
+    """Whether the public pages show this signed-in user something of their own, so that they are never served
+    from or kept in the shared page cache: an admin, or a member of a shop (edit buttons, products not public)."""
+    return user.is_admin or bool(user.memberships)

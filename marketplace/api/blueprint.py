@@ -8,6 +8,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
+from ..cache import cached_read
 from .auth import BEARER
 from .responses import page_schema
 from .schemas import PageArgs
@@ -33,12 +34,14 @@ class MultipartParser(FlaskParser):
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = MultipartParser()
 
-    def route(self, rule, *, answer=None, status=None, auth=None, security=None, **options):
+    def route(self, rule, *, answer=None, status=None, auth=None, security=None, cached=False, **options):
         """flask-smorest's route, with what the endpoint answers and who may call it said in one place.
 
         `answer`: the response schema (`status` 200 unless given; `status` alone: an empty answer such as
         204). `auth`: the check run before anything of the request is read (token_required,
-        admin_token_required), documented as bearer security unless `security` says otherwise."""
+        admin_token_required), documented as bearer security unless `security` says otherwise. `cached`: a
+        public read, kept per catalogue version for callers without a token or cart (marketplace/cache); names
+        instead of True: what else the answer depends on (cache.add_dependency: "search")."""
         register = super().route(rule, **options)
 
         def decorator(view):
@@ -46,6 +49,8 @@ class Blueprint(SmorestBlueprint):
                 view = self.response(status or 200, answer)(view)
             if auth is not None or security is not None:
                 view = self.doc(security=security or BEARER)(view)
+            if cached:
+                view = cached_read(view, () if cached is True else cached)
             return register(auth(view) if auth else view)
 
         return decorator

@@ -34,7 +34,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -167,6 +167,15 @@ def find_cart(owner: CartOwner | None) -> Cart | None:
             selectinload(Cart.items).joinedload(CartItem.variant).joinedload(Variant.product)
             .joinedload(Product.shop))
     )
+
+
+def cart_quantity(owner: CartOwner | None) -> int:
+    """How many items the owner's cart holds, in one query (the header shows it on every page)."""
+    condition = _owner_filter(owner) if owner is not None else None
+    if condition is None:
+        return 0
+    return db.session.scalar(select(func.coalesce(func.sum(CartItem.quantity), 0))
+                             .select_from(Cart).join(CartItem, CartItem.cart_id == Cart.id).where(condition))
 
 
 def get_or_create_cart(owner: CartOwner) -> Cart:

@@ -17,8 +17,7 @@ def cart_count() -> int:
     if owner is None:
         return 0
     with db.session.no_autoflush:  # the header must not flush what a failed form left half-built
-        cart = services.find_cart(owner)
-        return sum(item.quantity for item in cart.items) if cart else 0
+        return services.cart_quantity(owner)
 
 
 def _show(error: DomainError | None = None):

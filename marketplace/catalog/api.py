@@ -132,7 +132,7 @@ class UploadIn(Schema):
     file = Photo(required=True)
 
 
-@blp.get("/categories", answer=CategoryOut(many=True))
+@blp.get("/categories", answer=CategoryOut(many=True), cached=True)
 def list_categories():
     """OCOP product groups (parent_id null) and their sub-categories."""
     return services.all_categories()
@@ -146,7 +146,7 @@ def create_product(data):
     return services.create_product(shop, current_api_user(), **data)
 
 
-@blp.get("/products")
+@blp.get("/products", cached=True)
 @blp.paginated(ProductOut, "ProductPage", ProductListArgs)
 def list_products(args):
     """Products buyers can see (active, in an active shop)."""
@@ -158,7 +158,7 @@ def list_products(args):
                                          sort=args["sort"], page=args["page"], per_page=args["per_page"])
 
 
-@blp.get("/products/<id:product_id>", answer=ProductOut)
+@blp.get("/products/<id:product_id>", answer=ProductOut, cached=True)
 def get_product(product_id: int):
     """A product with its variants and image URLs (drafts only for the shop's members)."""
     return services.get_product(product_id, current_api_user())

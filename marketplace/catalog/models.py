@@ -5,6 +5,7 @@ from sqlalchemy import and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cache.versions import ShownInCatalogue
 from ..extensions import db
 from ..utils import utcnow
 
@@ -12,7 +13,7 @@ STATUSES = ("draft", "active", "hidden", "deleted")
 MAX_PHOTOS = 8
 
 
-class Category(db.Model):
+class Category(ShownInCatalogue, db.Model):
     """OCOP product groups at the top, the kinds of goods a Mekong seller lists beneath."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +33,7 @@ class Category(db.Model):
         return self.name_en if locale is not None and locale.language == "en" else self.name
 
 
-class Product(db.Model):
+class Product(ShownInCatalogue, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(db.ForeignKey("shop.id", ondelete="CASCADE"), index=True)
     category_id: Mapped[int] = mapped_column(db.ForeignKey("category.id"), index=True)
@@ -88,7 +89,7 @@ class Product(db.Model):
         return self.is_listed and self.shop.is_public
 
 
-class Variant(db.Model):
+class Variant(ShownInCatalogue, db.Model):
     """What a buyer actually picks: '500 g', '1 kg', with its own price and stock."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,7 +107,7 @@ class Variant(db.Model):
     )
 
 
-class ProductPhoto(db.Model):
+class ProductPhoto(ShownInCatalogue, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(db.ForeignKey("product.id", ondelete="CASCADE"), index=True)
     image_id: Mapped[int] = mapped_column(db.ForeignKey("image.id"), index=True)

@@ -2,6 +2,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..cache import cached_page
 from ..extensions import db
 from ..permissions import role_in
 from ..shops.locations import provinces, short_name
@@ -17,6 +18,7 @@ PER_PAGE = 24
 
 
 @bp.get("/")
+@cached_page
 def home():
     products, total = services.list_public_products(per_page=12)
     shops, _ = list_public_shops(per_page=6)
@@ -25,6 +27,7 @@ def home():
 
 
 @bp.get("/products")
+@cached_page
 def browse():
     slug = request.args.get("category")
     category = db.session.scalar(select(Category).where(Category.slug == slug)) if slug else None
@@ -40,6 +43,7 @@ def browse():
 
 
 @bp.get("/products/<slug>")
+@cached_page
 def product(slug: str):
     item = services.get_product_by_slug(slug, current_user)
     more, _ = services.list_public_products(shop=item.shop, per_page=7)

@@ -2,11 +2,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..cache.versions import ShownInCatalogue
 from ..extensions import db
 from ..utils import utcnow
 
 
-class Image(db.Model):
+class Image(ShownInCatalogue, db.Model):
     """One uploaded photo, stored as re-encoded WebP sizes under a content-hashed key."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cache.versions import ShownInCatalogue
 from ..extensions import db
 from ..utils import utcnow, vietnam_today
 
@@ -13,7 +14,7 @@ GROUPS = ("food", "beverages", "herbal", "handicrafts", "ornamental", "tourism")
 RATING_MONTHS = 36  # a rating lasts 36 months from the recognition decision
 
 
-class OcopClaim(db.Model):
+class OcopClaim(ShownInCatalogue, db.Model):
     """A shop's claim that a product holds an OCOP rating, with the certificate to prove it.
 
     One claim per product: a rejected claim is corrected and sent again, and changing an

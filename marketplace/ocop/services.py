@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.services import record_decision
+from ..cache import catalogue_changed
 from ..catalog.models import Product, ProductPhoto
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import db
@@ -270,6 +271,7 @@ def _decide(claim: OcopClaim, admin, status: str, reason: str | None) -> None:
         update(OcopClaim).where(OcopClaim.id == claim.id, OcopClaim.status == PENDING)
         .values(status=status, decided_at=now, decided_by_id=admin.id, rejection_reason=reason, updated_at=now)
         .execution_options(synchronize_session=False)).rowcount
+    catalogue_changed()  # the badge, on every page showing the product
     if moved != 1:
         now_status = db.session.scalar(select(OcopClaim.status).where(OcopClaim.id == claim.id))
         if now_status is None:  # the shop withdrew it meanwhile: refreshing the object would fail (a 500)

@@ -60,6 +60,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..audit.services import record_decision
+from ..cache import catalogue_changed
 from ..cart.services import CartOwner, CartReview, clear, find_cart, review
 from ..catalog.models import Variant
 from ..errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -206,6 +207,7 @@ def _take_stock(cart_review: CartReview) -> None:
             .values(stock=table.c.stock - quantity).returning(table.c.stock)
         ).scalar()
         db.session.expire(line.variant, ["stock"])
+        catalogue_changed()  # the product page shows what is left
         if left is None:
             label = f"{line.item.product_title} – {line.item.variant_name}"
             raise Conflict(_("“%(item)s” vừa hết hàng, chỉ còn %(n)d. Đơn hàng chưa được đặt.",
@@ -340,6 +342,7 @@ def _give_back_stock(order: Order) -> None:
         variant = db.session.identity_map.get(db.session.identity_key(Variant, line.variant_id))
         if variant is not None:
             db.session.expire(variant, ["stock"])
+        catalogue_changed()
         if now_in_stock == line.quantity:  # it had run out: search shows it in stock again
             back_in_stock.add(line.product_id)
     queue_products(db.session, back_in_stock)

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
+from ..cache import add_dependency
 from .backend import SearchBackend
 from .whoosh_backend import WhooshBackend
 
@@ -23,7 +24,8 @@ def init_search(app: Flask) -> None:
     if name not in BACKENDS:
         raise RuntimeError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
     root = app.config.get("SEARCH_DIR") or str(Path(app.config["DATA_DIR"]) / "search")
-    app.extensions["search"] = BACKENDS[name](root)
+    app.extensions["search"] = backend = BACKENDS[name](root)
+    add_dependency(app, "search", backend.generation)  # a results page shows what the index holds
     app.cli.add_command(search_cli)
     if not event.contains(Session, "after_flush", sync.record_changes):
         event.listen(Session, "after_flush", sync.record_changes)

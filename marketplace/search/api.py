@@ -96,7 +96,7 @@ class SearchOut(Out):
     suggestion = fields.String(allow_none=True, metadata={"description": "A corrected query when few results"})
 
 
-@blp.get("/search", answer=SearchOut)
+@blp.get("/search", answer=SearchOut, cached=("search",))
 @blp.arguments(SearchArgs, location="query")
 def search(args):
     """Search active products, typed with or without diacritics; filters, facets and a suggestion."""

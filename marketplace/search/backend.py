@@ -61,6 +61,10 @@ class SearchBackend(ABC):
         """Completions of what the buyer is typing, as product titles."""
 
     @abstractmethod
+    def generation(self) -> str:
+        """Changes whenever what a search finds may have changed (a cached results page is keyed by it)."""
+
+    @abstractmethod
     def is_healthy(self) -> bool:
         """The index exists and can be opened."""
 

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template, request
 
+from ..cache import serve_shared
 from ..catalog.services import categories_tree
 from ..errors import DomainError
 from . import services
@@ -19,6 +20,10 @@ def results():
             in_stock=args.get("in_stock"), sort=args.get("sort"), page=args.get("page"))
     except DomainError as error:
         return render_template("search/results.html", page=None, error=error.message, args=args), 422
-    page = services.search_products(query)
-    return render_template("search/results.html", page=page, error=None, args=args,
-                           categories=categories_tree() if not page.found else [])
+
+    def render():
+        page = services.search_products(query)
+        return render_template("search/results.html", page=page, error=None, args=args,
+                               categories=categories_tree() if not page.found else [])
+
+    return serve_shared(render, depends_on=("search",))

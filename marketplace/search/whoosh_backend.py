@@ -179,6 +179,12 @@ class WhooshBackend(SearchBackend):
         self._local.searcher = None
         self._local.path = None
 
+    def generation(self) -> str:
+        try:
+            return f"{self._current_dir().name}:{self._index().latest_generation()}"
+        except Exception:  # noqa: BLE001  (no index yet: nothing to key by, so every search is its own)
+            return f"none:{time.monotonic()}"
+
     def is_healthy(self) -> bool:
         try:
             index = self._index()

@@ -175,14 +175,14 @@ def create_shop(data):
     return shop
 
 
-@blp.get("/shops")
+@blp.get("/shops", cached=True)
 @blp.paginated(ShopOut(bank_for_members=False), "ShopPage", ShopListArgs)
 def list_shops(args):
     """The shop directory, newest first, optionally in one province."""
     return services.list_public_shops(args.get("province_code"), args["page"], args["per_page"])
 
 
-@blp.get("/shops/<slug>", answer=ShopOut)
+@blp.get("/shops/<slug>", answer=ShopOut, cached=True)
 def get_shop(slug: str):
     """A public shop (its members also see a hidden one, and its bank account)."""
     shop = services.get_shop(slug)

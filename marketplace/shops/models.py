@@ -4,12 +4,13 @@ from sqlalchemy import and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cache.versions import ShownInCatalogue
 from ..extensions import db
 from ..utils import utcnow
 from .locations import province_by_code, short_name, ward_by_code
 
 
-class Shop(db.Model):
+class Shop(ShownInCatalogue, db.Model):
     """A storefront (gian hàng) of a farmer, household business or cooperative."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,6 +2,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..cache import cached_page
 from ..catalog.services import list_public_products
 from ..errors import DomainError
 from ..forms import attach_error
@@ -19,6 +20,7 @@ PER_PAGE = 24
 
 
 @bp.get("/shops")
+@cached_page
 def directory():
     province_code, page = request.args.get("province", type=int), page_arg()
     shops, total = services.list_public_shops(province_code, page, PER_PAGE)
@@ -29,6 +31,7 @@ def directory():
 
 
 @bp.get("/shops/<slug>")
+@cached_page
 def storefront(slug: str):
     shop, page = services.get_public_shop(slug), page_arg()
     products, total = list_public_products(shop=shop, page=page, per_page=PER_PAGE)

@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cache.versions import ShownInCatalogue
 from ..extensions import db
 from ..shops.locations import province_by_code, short_name, ward_by_code
 from ..utils import utcnow, vietnam_today
@@ -9,7 +10,7 @@ from ..utils import utcnow, vietnam_today
 CERTIFICATION_KINDS = ("vietgap", "globalgap", "organic", "other")
 
 
-class Batch(db.Model):
+class Batch(ShownInCatalogue, db.Model):
     """A lot of a product: what one traceability label on a package stands for.
 
     `code` is the seller's lot number, printed on the label and used in the GS1 Digital Link
@@ -58,7 +59,7 @@ class Batch(db.Model):
         return self.expiry_date is not None and self.expiry_date < (today or vietnam_today())
 
 
-class Certification(db.Model):
+class Certification(ShownInCatalogue, db.Model):
     """A certificate the lot was produced under (VietGAP, GlobalGAP, organic, or another named one)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +84,7 @@ class Certification(db.Model):
         return self.valid_until is not None and self.valid_until < (today or vietnam_today())
 
 
-class BatchStep(db.Model):
+class BatchStep(ShownInCatalogue, db.Model):
     """One step of the lot's story ("Phơi khô 13-15/10"): dates when known, else the seller's words."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

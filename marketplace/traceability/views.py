@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound as PageNotFound
 
+from ..cache import serve_shared, set_page_values
 from ..catalog import services as catalog_services
 from ..errors import DomainError, NotFound
 from ..forms import attach_error
@@ -27,10 +28,11 @@ def _find(lookup, *args):
 
 
 def _trace_page(batch, printed_expiry=None):
-    if request.method == "GET":  # a HEAD (link checkers, previews) is nobody reading the page
-        services.record_scan(batch, current_user)
-    return render_template("traceability/trace.html", batch=batch, trace=services.trace_data(batch),
-                           printed_expiry=printed_expiry)
+    # Counted on every look, cached page or not: the count is the one part of the page that is this look's.
+    scans = services.record_scan(batch, current_user) if request.method == "GET" else batch.scan_count
+    set_page_values(scan_count=scans)  # a HEAD (link checkers, previews) is nobody reading the page
+    return serve_shared(lambda: render_template("traceability/trace.html", batch=batch,
+                                                trace=services.trace_data(batch), printed_expiry=printed_expiry))
 
 
 @bp.get("/t/<public_code>")

@@ -1,0 +1,165 @@
+"""The front of the page cache: a blank visitor's page answered before Flask is entered.
+
+Most requests for the public pages come from visitors with nothing of their own on them: nobody signed in,
+no cart, no message waiting (`pages.BLANK_SESSION_KEYS`). For them `serve_shared` hands this middleware the
+page with only its CSRF holes left, and the middleware keeps it with the headers the app answered with
+(Talisman's and the rest). The next such request for the same URL, language and day is answered here: one
+query for the catalogue version (on a connection of this thread's, in autocommit, so it sees what is
+committed), one cache read, the CSRF token put in, an ETag and perhaps a 304. That is what lets a cheap
+server carry a crowd arriving from a Zalo link. Anything else, and every miss, goes on to Flask as before.
+
+A page that depends on more than the catalogue says so by name (`depends_on`, such as "search": the index's
+generation), and the middleware asks that name's check each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+
+from flask import Flask
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_cookie, quote_etag, unquote_etag
+
+from ..utils import vietnam_today
+
+ENVIRON_KEY = "marketplace.front_cache"  # what serve_shared leaves for the middleware to keep
+CSRF_HOLE = "<!--@hole:csrf-->"
+ETAG_PERIOD = 1800  # as pages.ETAG_PERIOD
+DROPPED_HEADERS = {"set-cookie", "content-length", "etag"}
+
+
+def front_key(environ: dict, version: int, locale: str, depends: tuple) -> str:
+    raw = "\x1f".join(map(str, (version, locale, vietnam_today(), environ.get("wsgi.url_scheme"),
+                                environ.get("HTTP_HOST"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
+                                *depends)))
+    return "front:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+class FrontCache:
+    def __init__(self, app: Flask, wsgi_app, store, read_version: Callable[[], int | None],
+                 checks: dict[str, Callable[[], object]], blank_keys: set[str]):
+        self.app, self.wsgi_app, self.store = app, wsgi_app, store
+        self.read_version, self.checks, self.blank_keys = read_version, checks, blank_keys
+        self.languages = tuple(app.config["LANGUAGES"])
+        self.default_locale = app.config["BABEL_DEFAULT_LOCALE"]
+        self.session_cookie = app.config["SESSION_COOKIE_NAME"]
+        self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        # The endpoints that have offered a page, with the names of what their pages depend on: no other
+        # request pays for a look.
+        self.endpoints: dict[str, tuple[str, ...]] = {}
+
+    def _endpoint(self, environ) -> str | None:
+        try:
+            return self.app.url_map.bind_to_environ(environ).match()[0]
+        except HTTPException:  # not found, a redirect, another method: Flask answers
+            return None
+
+    # --- the request ----------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not self.app.config["PAGE_CACHE"]
+                or (depends_on := self.endpoints.get(self._endpoint(environ))) is None):
+            return self._through_flask(environ, start_response)
+        visitor = self._blank_visitor(environ)
+        if visitor is not None:
+            answer = self._answer(environ, start_response, depends_on, *visitor)
+            if answer is not None:
+                return answer
+        return self._through_flask(environ, start_response)
+
+    def _blank_visitor(self, environ) -> tuple[dict, str] | None:
+        """The visitor's session (decoded) and language, when the visitor is blank; None otherwise."""
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        if self.remember_cookie in cookies:
+            return None
+        session: dict = {}
+        if self.session_cookie in cookies:
+            try:
+                session = self._session_serializer().loads(
+                    cookies[self.session_cookie], max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+            except BadSignature:
+                return None
+            if not isinstance(session, dict) or set(session) - self.blank_keys:
+                return None
+        locale = session.get("lang")
+        return session, locale if locale in self.languages else self.default_locale
+
+    def _answer(self, environ, start_response, depends_on: tuple[str, ...], session: dict, locale: str):
+        try:
+            version = self.read_version()
+        except Exception:  # noqa: BLE001  (a dropped connection: Flask answers, and says what is wrong)
+            return None
+        if version is None:
+            return None
+        depends = tuple((name, self.checks[name]()) for name in depends_on)
+        kept = self.store.get(front_key(environ, version, locale, depends))
+        if kept is None:
+            return None
+        status, headers, body, digest = kept
+        headers = list(headers)
+        if CSRF_HOLE in body:
+            raw = session.get("csrf_token")
+            if not raw:
+                raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  (as Flask-WTF draws its tokens)
+                headers += self._new_session_cookie({**session, "csrf_token": raw})
+            body = body.replace(CSRF_HOLE, self._csrf_serializer().dumps(raw))
+            digest = hashlib.blake2b(f"{digest}\x1f{raw}:{int(time.time()) // ETAG_PERIOD}".encode(),
+                                     digest_size=16).hexdigest()
+        etag = quote_etag(digest)
+        headers.append(("ETag", etag))
+        if _matches(environ.get("HTTP_IF_NONE_MATCH"), digest):
+            start_response("304 NOT MODIFIED", [(k, v) for k, v in headers if k.lower() != "content-type"])
+            return []
+        data = body.encode()
+        headers.append(("Content-Length", str(len(data))))
+        start_response(status, headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [data]
+
+    def _through_flask(self, environ, start_response):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, capture)
+        offer = environ.get(ENVIRON_KEY)
+        if offer is not None and captured.get("status", "").startswith("200"):
+            self._keep(environ, offer, captured["status"], captured["headers"])
+        return body
+
+    def _keep(self, environ, offer: dict, status: str, headers: list) -> None:
+        depends = tuple(offer["depends"])
+        self.endpoints[offer["endpoint"]] = tuple(name for name, _value in depends)
+        kept_headers = tuple((k, v) for k, v in headers if k.lower() not in DROPPED_HEADERS)
+        try:
+            self.store.set(front_key(environ, offer["version"], offer["locale"], depends),
+                           (status, kept_headers, offer["body"], offer["digest"]))
+        except Exception as error:  # noqa: BLE001  (a cache that does not answer: nothing kept, nothing lost)
+            self.app.logger.warning("page cache: cannot keep a page: %s", error)
+
+    # --- Flask's and Flask-WTF's own signing, so that what is answered here is what Flask would answer -----
+
+    def _session_serializer(self) -> URLSafeTimedSerializer:
+        return self.app.session_interface.get_signing_serializer(self.app)
+
+    def _csrf_serializer(self) -> URLSafeTimedSerializer:
+        secret = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+
+    def _new_session_cookie(self, data: dict) -> list[tuple[str, str]]:
+        interface = self.app.session_interface
+        session = interface.session_class(data)
+        response = self.app.response_class()
+        interface.save_session(self.app, session, response)
+        return [(k, v) for k, v in response.headers.items() if k.lower() == "set-cookie"]
+
+
+def _matches(if_none_match: str | None, digest: str) -> bool:
+    if not if_none_match:
+        return False
+    return any(unquote_etag(tag.strip())[0] == digest or tag.strip() == "*" for tag in if_none_match.split(","))
