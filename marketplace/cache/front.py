@@ -105,7 +105,7 @@ class FrontCache:
             raw = session.get("csrf_token")
             if not raw:
                 raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  (as Flask-WTF draws its tokens)
-                headers += self._new_session_cookie({**session, "csrf_token": raw})
+                headers += self._session_cookie(session, csrf_token=raw)
             body = body.replace(CSRF_HOLE, self._csrf_serializer().dumps(raw))
             digest = hashlib.blake2b(f"{digest}\x1f{raw}:{int(time.time()) // ETAG_PERIOD}".encode(),
                                      digest_size=16).hexdigest()
@@ -151,9 +151,10 @@ class FrontCache:
         secret = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
         return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
 
-    def _new_session_cookie(self, data: dict) -> list[tuple[str, str]]:
+    def _session_cookie(self, data: dict, **changes) -> list[tuple[str, str]]:
         interface = self.app.session_interface
         session = interface.session_class(data)
+        session.update(changes)  # marks it modified: the cookie is written
         response = self.app.response_class()
         interface.save_session(self.app, session, response)
         return [(k, v) for k, v in response.headers.items() if k.lower() == "set-cookie"]

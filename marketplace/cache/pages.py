@@ -48,7 +48,9 @@ def init_page_cache(app: Flask, *, personal: Callable[[object], bool]) -> None:
     """`personal(user)`: whether a signed-in user sees these pages differently from everyone (never shared)."""
     app.extensions["page_cache_personal"] = personal
     app.extensions.setdefault("page_cache_checks", {})
+    # Flask-WTF offers csrf_token() both ways: a global and a context processor (which wins); here both.
     app.jinja_env.globals["csrf_token"] = _csrf_token
+    app.context_processor(lambda: {"csrf_token": _csrf_token})
     app.jinja_env.globals["visitor_part"] = visitor_part
     app.jinja_env.globals["page_value"] = page_value
 

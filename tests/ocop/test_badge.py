@@ -62,11 +62,14 @@ def test_a_rejected_claim_shows_no_badge(app, client, factory):
 
 def travel_to(monkeypatch, day) -> None:
     """Vietnam's calendar moves on: every module that reads today's date sees `day`."""
+    import marketplace.cache.front
+    import marketplace.cache.pages
     import marketplace.ocop.models
     import marketplace.ocop.services
     import marketplace.search.whoosh_backend
 
-    for module in (marketplace.ocop.models, marketplace.ocop.services, marketplace.search.whoosh_backend):
+    for module in (marketplace.ocop.models, marketplace.ocop.services, marketplace.search.whoosh_backend,
+                   marketplace.cache.pages, marketplace.cache.front):  # the page cache keys by the day
         monkeypatch.setattr(module, "vietnam_today", lambda: day)
 
 
@@ -87,7 +90,7 @@ def test_an_expired_rating_hides_the_badge_everywhere_without_a_reindex(app, cli
     _shows_nowhere(seller)
 
 
-def test_cards_load_their_badges_in_one_query(app, client, factory):
+def test_cards_load_their_badges_in_one_query(app, client, factory, no_page_cache):
     """A page of cards costs the same number of queries whatever the number of rated products."""
     seller = Seller(app, client, factory)
     seller.approved_claim(stars="4")
