@@ -21,6 +21,7 @@ from .cache import init_cache, init_front_cache, init_page_cache
 from .errors import Conflict, DomainError
 from .extensions import PROBLEM_JSON, babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from .utils import MAX_DB_ID, format_vnd
+from .web import STATIC_MAX_AGE, fingerprint_static
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,12 @@ class Marketplace(Flask):
         else:
             db.session.rollback()
         return response
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        # A fingerprinted URL (web.fingerprint_static) names one version of the file: keep it a year.
+        if has_request_context() and request.endpoint == "static" and request.args.get("v"):
+            return STATIC_MAX_AGE
+        return super().get_send_file_max_age(filename)
 
 
 def _commit() -> None:
@@ -361,6 +368,7 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.globals["unread_count"] = unread_count
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["args_with"] = args_with
+    fingerprint_static(app)
     init_page_cache(app, personal=sees_catalogue_as_own)
 
 

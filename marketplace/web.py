@@ -1,6 +1,9 @@
 """Helpers shared by the HTML views."""
 
-from flask import request
+import hashlib
+from pathlib import Path
+
+from flask import Flask, request
 from wtforms import FieldList, FormField
 
 
@@ -35,3 +38,28 @@ def page_arg() -> int:
     """`?page=`, from 1 to MAX_PAGE: a huge number would overflow the query's OFFSET (a 500), and
     any page past the last simply lists nothing."""
     return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+
+
+# --- static files: fingerprinted URLs, cached for a year -----------------------------------------------
+
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+def fingerprint_static(app: Flask) -> None:
+    """url_for('static', ...) writes ?v=<the file's hash>, so a URL names one version of the file for ever and
+    a browser may keep it a year (Marketplace.get_send_file_max_age); a changed file gets a new URL."""
+    hashes: dict[str, tuple[float, str]] = {}
+
+    @app.url_defaults
+    def add_fingerprint(endpoint: str, values: dict) -> None:
+        if endpoint != "static" or "filename" not in values or "v" in values:
+            return
+        path = Path(app.static_folder) / values["filename"]
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return  # no such file: the URL 404s as it would
+        known = hashes.get(values["filename"])
+        if known is None or known[0] != mtime:
+            known = hashes[values["filename"]] = (mtime, hashlib.blake2b(path.read_bytes(), digest_size=6).hexdigest())
+        values["v"] = known[1]

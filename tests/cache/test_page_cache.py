@@ -199,3 +199,34 @@ def test_each_look_at_a_cached_trace_page_is_counted(app, client, factory):
                        ).json["public_code"]
     for n in (1, 2, 3):
         assert f"Lượt tra cứu: {n}" in app.test_client().get(f"/t/{code}").get_data(as_text=True)
+
+
+def test_static_files_are_fingerprinted_and_kept_a_year(client):
+    page = client.get("/shops").get_data(as_text=True)
+    url = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]+)"', page).group(1)
+    assert client.get(url).headers["Cache-Control"] == "public, max-age=31536000"
+    assert client.get("/static/css/app.css").headers["Cache-Control"] == "no-cache"  # no version named
+
+
+def test_with_redis_every_change_still_shows_at_the_next_view(app, seller):
+    """CACHE_REDIS_URL: the entries are shared by every process, and a change still shows at once."""
+    import redis
+
+    from tests.live import requests_in_a_new_process
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    path = f"/products/{seller.product.slug}"
+    patch = {"method": "PATCH", "path": f"/api/v1/products/{seller.product.id}", "headers": seller.headers,
+             "json": {"title": "Mật ong U Minh hảo hạng"}}
+    answers, _log = requests_in_a_new_process(
+        app, [{"path": path}, {"path": path}, {"path": f"/api/v1/products/{seller.product.id}"}, patch,
+              {"path": path}, {"path": f"/api/v1/products/{seller.product.id}"}],
+        CACHE_REDIS_URL=url, PAGE_CACHE=True)
+    assert [a["status"] for a in answers] == [200] * 6
+    assert NAME in answers[1]["body"] and "hảo hạng" not in answers[1]["body"]
+    assert "hảo hạng" in answers[4]["body"] and json.loads(answers[5]["body"])["title"] == "Mật ong U Minh hảo hạng"
+    assert redis.Redis.from_url(url).keys("chq:front:*")  # kept in Redis, for every process
