@@ -18,11 +18,12 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
+from functools import cached_property
 
 from flask import Flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import parse_cookie, quote_etag, unquote_etag
+from werkzeug.http import dump_cookie, parse_cookie, quote_etag, unquote_etag
 
 from ..utils import vietnam_today
 
@@ -79,7 +80,7 @@ class FrontCache:
         session: dict = {}
         if self.session_cookie in cookies:
             try:
-                session = self._session_serializer().loads(
+                session = self._session_serializer.loads(
                     cookies[self.session_cookie], max_age=int(self.app.permanent_session_lifetime.total_seconds()))
             except BadSignature:
                 return None
@@ -106,7 +107,7 @@ class FrontCache:
             if not raw:
                 raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  (as Flask-WTF draws its tokens)
                 headers += self._session_cookie(session, csrf_token=raw)
-            body = body.replace(CSRF_HOLE, self._csrf_serializer().dumps(raw))
+            body = body.replace(CSRF_HOLE, self._csrf_serializer.dumps(raw))
             digest = hashlib.blake2b(f"{digest}\x1f{raw}:{int(time.time()) // ETAG_PERIOD}".encode(),
                                      digest_size=16).hexdigest()
         etag = quote_etag(digest)
@@ -143,21 +144,29 @@ class FrontCache:
             self.app.logger.warning("page cache: cannot keep a page: %s", error)
 
     # --- Flask's and Flask-WTF's own signing, so that what is answered here is what Flask would answer -----
+    # (made once: the settings and keys do not change while the app runs)
 
+    @cached_property
     def _session_serializer(self) -> URLSafeTimedSerializer:
         return self.app.session_interface.get_signing_serializer(self.app)
 
+    @cached_property
     def _csrf_serializer(self) -> URLSafeTimedSerializer:
         secret = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
         return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
 
+    @cached_property
+    def _cookie_settings(self) -> dict:
+        """As SecureCookieSessionInterface.save_session sets the cookie of a session that is not permanent."""
+        interface, app = self.app.session_interface, self.app
+        return {"key": interface.get_cookie_name(app), "domain": interface.get_cookie_domain(app),
+                "path": interface.get_cookie_path(app), "httponly": interface.get_cookie_httponly(app),
+                "secure": interface.get_cookie_secure(app), "samesite": interface.get_cookie_samesite(app),
+                "partitioned": interface.get_cookie_partitioned(app)}
+
     def _session_cookie(self, data: dict, **changes) -> list[tuple[str, str]]:
-        interface = self.app.session_interface
-        session = interface.session_class(data)
-        session.update(changes)  # marks it modified: the cookie is written
-        response = self.app.response_class()
-        interface.save_session(self.app, session, response)
-        return [(k, v) for k, v in response.headers.items() if k.lower() == "set-cookie"]
+        value = self._session_serializer.dumps({**data, **changes})
+        return [("Set-Cookie", dump_cookie(value=value, **self._cookie_settings))]
 
 
 def _matches(if_none_match: str | None, digest: str) -> bool:
