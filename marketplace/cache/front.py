@@ -22,7 +22,6 @@ from functools import cached_property
 
 from flask import Flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from werkzeug.exceptions import HTTPException
 from werkzeug.http import dump_cookie, parse_cookie, quote_etag, unquote_etag
 
 from ..utils import vietnam_today
@@ -31,6 +30,7 @@ ENVIRON_KEY = "marketplace.front_cache"  # what serve_shared leaves for the midd
 CSRF_HOLE = "<!--@hole:csrf-->"
 ETAG_PERIOD = 1800  # as pages.ETAG_PERIOD
 DROPPED_HEADERS = {"set-cookie", "content-length", "etag"}
+MAX_PATHS = 100_000
 
 
 def front_key(environ: dict, version: int, locale: str, depends: tuple) -> str:
@@ -49,21 +49,15 @@ class FrontCache:
         self.default_locale = app.config["BABEL_DEFAULT_LOCALE"]
         self.session_cookie = app.config["SESSION_COOKIE_NAME"]
         self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-        # The endpoints that have offered a page, with the names of what their pages depend on: no other
-        # request pays for a look.
-        self.endpoints: dict[str, tuple[str, ...]] = {}
-
-    def _endpoint(self, environ) -> str | None:
-        try:
-            return self.app.url_map.bind_to_environ(environ).match()[0]
-        except HTTPException:  # not found, a redirect, another method: Flask answers
-            return None
+        # The paths that have offered a page here, with the names of what their pages depend on: no other
+        # request pays for a look. Forgotten all at once when it grows past MAX_PATHS (they are offered again).
+        self.paths: dict[str, tuple[str, ...]] = {}
 
     # --- the request ----------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
         if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not self.app.config["PAGE_CACHE"]
-                or (depends_on := self.endpoints.get(self._endpoint(environ))) is None):
+                or (depends_on := self.paths.get(environ.get("PATH_INFO"))) is None):
             return self._through_flask(environ, start_response)
         visitor = self._blank_visitor(environ)
         if visitor is not None:
@@ -135,7 +129,9 @@ class FrontCache:
 
     def _keep(self, environ, offer: dict, status: str, headers: list) -> None:
         depends = tuple(offer["depends"])
-        self.endpoints[offer["endpoint"]] = tuple(name for name, _value in depends)
+        if len(self.paths) >= MAX_PATHS:
+            self.paths.clear()
+        self.paths[environ.get("PATH_INFO")] = tuple(name for name, _value in depends)
         kept_headers = tuple((k, v) for k, v in headers if k.lower() not in DROPPED_HEADERS)
         try:
             self.store.set(front_key(environ, offer["version"], offer["locale"], depends),

@@ -196,7 +196,7 @@ def serve_shared(render: Callable[[], object], depends_on: tuple[str, ...] = ())
             blank = _fill(shell, only=_is_part)
             _set(key + ":blank", blank)
         if "<!--@hole:value." not in blank:  # nothing of this request's own: the front may answer the next
-            request.environ[ENVIRON_KEY] = {"endpoint": request.endpoint, "version": version, "depends": depends,
+            request.environ[ENVIRON_KEY] = {"version": version, "depends": depends,
                                             "locale": str(get_locale()), "body": blank, "digest": _digest(blank)}
         shell = blank
     return _answer(shell, mimetype)
