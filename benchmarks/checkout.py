@@ -126,6 +126,41 @@ def _run(base: str, choose) -> dict:
             "failures": len(out["failures"])}
 
 
+HELLO = "from flask import Flask\napp = Flask(__name__)\n\n@app.get('/')\ndef hello():\n    return 'Hello, World!'\n"
+
+
+def _hello_rps(data_dir: str) -> float:
+    """The reference: a bare Flask hello under the same gunicorn, loaded by the same buyers' threads."""
+    from benchmarks.pages import Server
+
+    folder = Path(data_dir) / "hello"
+    folder.mkdir(exist_ok=True)
+    (folder / "hello.py").write_text(HELLO)
+    server = Server("hello:app", 5082, {}, folder)
+    counted, lock = [0], threading.Lock()
+    deadline = time.monotonic() + SECONDS
+
+    def visitor() -> None:
+        n = 0
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(server.base + "/", timeout=60) as response:
+                response.read()
+            n += 1
+        with lock:
+            counted[0] += n
+
+    try:
+        started = time.monotonic()
+        threads = [threading.Thread(target=visitor) for _ in range(BUYERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return counted[0] / (time.monotonic() - started)
+    finally:
+        server.stop()
+
+
 def _stock_consistent() -> tuple[int, int]:
     """Units ordered and units taken from stock: they must be equal."""
     with psycopg.connect(_database_url()) as connection:
@@ -154,18 +189,21 @@ def main() -> None:
             }
             rows = {}
             env = {"DATABASE_URL": _database_url(), "DATA_DIR": data_dir}
+            hello = [_hello_rps(data_dir)]
             with gunicorn(workers=WORKERS, **env) as base:
                 for name, choose in runs.items():
                     rows[name] = _run(base, choose)
                     print(f"{name}: {rows[name]}")
+            hello.append(_hello_rps(data_dir))
+            print(f"bare Flask hello, the same threads: {hello}")
             ordered, taken = _stock_consistent()
             print(f"units ordered {ordered}, units taken from stock {taken}")
     finally:
         _drop_database()
-    write_results(rows, ordered, taken)
+    write_results(rows, ordered, taken, hello)
 
 
-def write_results(rows: dict, ordered: int, taken: int) -> None:
+def write_results(rows: dict, ordered: int, taken: int, hello: list[float]) -> None:
     import platform
 
     with psycopg.connect(ADMIN_URL) as connection:
@@ -178,12 +216,16 @@ def write_results(rows: dict, ordered: int, taken: int) -> None:
         "the app does (open a cart, add two items, `POST /api/v1/checkout` with cash on delivery). The load "
         f"generator shares the machine. Run on {time.strftime('%Y-%m-%d')}.",
         "",
-        "| Run | Checkouts | Checkouts/s | checkout p50 | checkout p95 | refused |",
-        "|---|---|---|---|---|---|",
+        f"The reference, a bare Flask hello under the same gunicorn loaded by the same {BUYERS} threads (one GET "
+        f"after another), before and after: {' and '.join(f'{h:,.0f}' for h in hello)} requests/s.",
+        "",
+        "| Run | Checkouts | Checkouts/s | ratio to hello | checkout p50 | checkout p95 | refused |",
+        "|---|---|---|---|---|---|---|",
     ]
+    reference = sum(hello) / len(hello)
     for name, row in rows.items():
-        lines.append(f"| {name} | {row['checkouts']} | {row['per_second']:.1f} | {row['p50']:.0f} ms | "
-                     f"{row['p95']:.0f} ms | {row['failures']} |")
+        lines.append(f"| {name} | {row['checkouts']} | {row['per_second']:.1f} | {row['per_second'] / reference:.3f} "
+                     f"| {row['p50']:.0f} ms | {row['p95']:.0f} ms | {row['failures']} |")
     lines += ["", f"Units ordered: {ordered:,}; units taken from stock: {taken:,} (they must be equal)."]
     section = "\n".join(lines) + "\n"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"

@@ -125,19 +125,20 @@ def create_cart(headers, data):
     """Without Bearer: start a guest cart and get its token. With Bearer: the account's cart, taking over
     the lines of `guest_token` (call it at login). `accept_changes` accepts the current prices."""
     owner = api_cart_owner(headers)
-    token = None
+    token, cart = None, None
     if owner is None or owner.user_id is None:
-        if owner is None or services.find_cart(owner) is None:
+        if owner is None or (cart := services.find_cart(owner)) is None:
             token = services.new_guest_token()
             owner = CartOwner.for_guest(token)
-        services.get_or_create_cart(owner)
+        cart = cart or services.get_or_create_cart(owner)
     else:
         if data.get("guest_token"):
             services.merge_guest_cart(data["guest_token"], owner.user_id)
-        services.get_or_create_cart(owner)
+        cart = services.get_or_create_cart(owner)
     if data["accept_changes"]:
         services.accept_changes(owner)
-    return _review(owner, token)
+        return _review(owner, token)
+    return CartAnswer(services.review(cart), token)
 
 
 @blp.post("/cart/items", answer=CartOut, status=201, security=CART_SECURITY)
@@ -147,14 +148,14 @@ def add_item(headers, data):
     """Put a variant in the cart (added to its line if it is there). The price is the server's; a price in
     the body is refused. Without Bearer or X-Cart-Token a guest cart is started and its token returned."""
     owner = api_cart_owner(headers)
-    token = None
+    token, cart = None, None
     if owner is None:
         token = services.new_guest_token()
         owner = CartOwner.for_guest(token)
-    elif owner.user_id is None and services.find_cart(owner) is None:
+    elif owner.user_id is None and (cart := services.find_cart(owner)) is None:
         raise NotFound(_("Không tìm thấy giỏ hàng."))
-    services.add_item(owner, data["variant_id"], data["quantity"])
-    return _review(owner, token)
+    item = services.add_item(owner, data["variant_id"], data["quantity"], cart=cart)
+    return CartAnswer(services.review(item.cart), token)  # the cart as this request left it: not read again
 
 
 def _existing_owner(headers) -> CartOwner:

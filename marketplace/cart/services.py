@@ -250,10 +250,11 @@ def _check_stock(variant: Variant, quantity: int) -> None:
         raise Conflict(_("Chỉ còn %(n)d “%(item)s”.", n=variant.stock, item=label), "quantity")
 
 
-def add_item(owner: CartOwner, variant_id, quantity) -> CartItem:
+def add_item(owner: CartOwner, variant_id, quantity, cart: Cart | None = None) -> CartItem:
+    """`cart`: the owner's, when the caller has already read it (its line comes back in `item.cart`)."""
     quantity = clean_quantity(quantity)
     variant = _on_sale_variant(variant_id)
-    cart = get_or_create_cart(owner)
+    cart = cart or get_or_create_cart(owner)
     item = next((i for i in cart.items if i.variant_id == variant.id), None)
     if item is None:
         if len(cart.items) >= MAX_LINES:  # the cart's state refuses it: 409, as for stock
