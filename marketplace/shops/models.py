@@ -39,8 +39,9 @@ class Shop(ShownInCatalogue, db.Model):
     moderation_reason: Mapped[str | None] = mapped_column(db.Text)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, index=True)
 
-    logo = relationship("Image", foreign_keys=[logo_id])
-    cover = relationship("Image", foreign_keys=[cover_id])
+    # Joined: every list of shops (home, directory, API) and every product page shows them.
+    logo = relationship("Image", foreign_keys=[logo_id], lazy="joined")
+    cover = relationship("Image", foreign_keys=[cover_id], lazy="joined")
     members = relationship("ShopMember", back_populates="shop", cascade="all, delete-orphan")
     products = relationship("Product", back_populates="shop", lazy="dynamic")
 
