@@ -17,7 +17,7 @@ from config import Config, config_from_env
 
 from . import extensions
 from .accounts.models import refuse_a_test_password_hash
-from .cache import init_cache, init_front_cache, init_page_cache
+from .cache import init_cache, init_front_cache, init_page_cache, visitor_fact
 from .errors import Conflict, DomainError
 from .extensions import PROBLEM_JSON, babel, csrf, db, limiter, login_manager, mail, migrate, talisman
 from .utils import MAX_DB_ID, format_vnd
@@ -364,12 +364,28 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.filters["unit"] = unit_label
     app.jinja_env.filters["order_status"] = status_label
     app.jinja_env.filters["phone"] = display_phone
-    app.jinja_env.globals["cart_count"] = cart_count
-    app.jinja_env.globals["unread_count"] = unread_count
+    app.jinja_env.globals["cart_count"] = lambda: visitor_fact("cart_quantity", cart_count)
+    app.jinja_env.globals["unread_count"] = lambda: visitor_fact("unread", unread_count)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["args_with"] = args_with
     fingerprint_static(app)
-    init_page_cache(app, personal=sees_catalogue_as_own)
+    init_page_cache(app, personal=sees_catalogue_as_own, header_facts=_header_facts)
+
+
+def _header_facts(user_id):
+    """Everything a signed-in user's header and footer show, and whether the shared pages are for them, in
+    one row (the page cache keys their parts by it; the front asks it with the catalogue version)."""
+    from sqlalchemy import exists, or_, select
+
+    from .accounts.models import User
+    from .cart.services import user_cart_quantity
+    from .notifications.services import unread_count_of
+    from .shops.models import ShopMember
+
+    in_a_shop = exists().where(ShopMember.user_id == User.id)
+    return select(User.name, User.session_version, User.active, or_(User.is_admin, in_a_shop).label("personal"),
+                  user_cart_quantity(User.id).label("cart_quantity"), unread_count_of(User.id).label("unread")
+                  ).where(User.id == user_id)
 
 
 def args_with(**changes) -> str:

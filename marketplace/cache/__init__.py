@@ -16,6 +16,7 @@ from .pages import (  # noqa: F401
     init_page_cache,
     serve_shared,
     set_page_values,
+    visitor_fact,
 )
 from .versions import ShownInCatalogue, catalogue_changed  # noqa: F401
 
@@ -32,11 +33,12 @@ def init_cache(app: Flask) -> None:
 
 
 def init_front_cache(app: Flask) -> None:
-    """The middleware answering blank visitors before Flask (front.py); call once the app is set up."""
+    """The middleware answering blank visitors and signed-in buyers before Flask (front.py); call it once the
+    app is set up."""
     from .front import FrontCache
-    from .pages import BLANK_SESSION_KEYS
-    from .versions import version_reader
+    from .pages import BLANK_SESSION_KEYS, SIGNED_IN_SESSION_KEYS
+    from .versions import RowReader
 
     store = app.extensions["cache"][cache]  # the cachelib backend itself: no app context needed
-    app.wsgi_app = FrontCache(app, app.wsgi_app, store, version_reader(app),
-                              app.extensions["page_cache_checks"], BLANK_SESSION_KEYS)
+    app.wsgi_app = FrontCache(app, app.wsgi_app, store, RowReader(app), app.extensions["page_cache_checks"],
+                              BLANK_SESSION_KEYS, SIGNED_IN_SESSION_KEYS, app.extensions["page_cache_header_facts"])

@@ -16,17 +16,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable
 from functools import cached_property
 
 from flask import Flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import bindparam
 from werkzeug.http import dump_cookie, parse_cookie, quote_etag, unquote_etag
 
 from ..utils import vietnam_today
+from .versions import version_select
 
 ENVIRON_KEY = "marketplace.front_cache"  # what serve_shared leaves for the middleware to keep
+HOLE = re.compile(r"<!--@hole:([a-z_.]+)-->")  # what pages.py leaves for a visitor's own parts
 CSRF_HOLE = "<!--@hole:csrf-->"
 ETAG_PERIOD = 1800  # as pages.ETAG_PERIOD
 DROPPED_HEADERS = {"set-cookie", "content-length", "etag"}
@@ -40,11 +44,20 @@ def front_key(environ: dict, version: int, locale: str, depends: tuple) -> str:
     return "front:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
+def parts_key(user_id, name, cart_quantity, unread, locale, scheme, host) -> str:
+    """Where a signed-in buyer's parts are kept: under every value they show, so they are never stale."""
+    raw = "\x1f".join(map(str, (user_id, name, cart_quantity, unread, locale, scheme, host)))
+    return f"parts:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
+
+
 class FrontCache:
-    def __init__(self, app: Flask, wsgi_app, store, read_version: Callable[[], int | None],
-                 checks: dict[str, Callable[[], object]], blank_keys: set[str]):
-        self.app, self.wsgi_app, self.store = app, wsgi_app, store
-        self.read_version, self.checks, self.blank_keys = read_version, checks, blank_keys
+    def __init__(self, app: Flask, wsgi_app, store, reader, checks: dict[str, Callable[[], object]],
+                 blank_keys: set[str], signed_in_keys: set[str], header_facts: Callable | None):
+        self.app, self.wsgi_app, self.store, self.reader = app, wsgi_app, store, reader
+        self.checks, self.blank_keys, self.signed_in_keys = checks, blank_keys, signed_in_keys
+        # The signed-in visitor's one query: their header's facts and the catalogue version.
+        self.facts = None if header_facts is None else header_facts(bindparam("user_id")).add_columns(
+            version_select().label("catalogue_version"))
         self.languages = tuple(app.config["LANGUAGES"])
         self.default_locale = app.config["BABEL_DEFAULT_LOCALE"]
         self.session_cookie = app.config["SESSION_COOKIE_NAME"]
@@ -78,23 +91,38 @@ class FrontCache:
                     cookies[self.session_cookie], max_age=int(self.app.permanent_session_lifetime.total_seconds()))
             except BadSignature:
                 return None
-            if not isinstance(session, dict) or set(session) - self.blank_keys:
+            allowed = self.signed_in_keys if "_user_id" in session else self.blank_keys
+            if not isinstance(session, dict) or set(session) - allowed:
                 return None
         locale = session.get("lang")
         return session, locale if locale in self.languages else self.default_locale
 
     def _answer(self, environ, start_response, depends_on: tuple[str, ...], session: dict, locale: str):
+        signed_in = "_user_id" in session
         try:
-            version = self.read_version()
+            facts = self._facts(session["_user_id"]) if signed_in else None
+            version = facts["catalogue_version"] if facts else None if signed_in else self.reader.version()
         except Exception:  # noqa: BLE001  (a dropped connection: Flask answers, and says what is wrong)
             return None
         if version is None:
             return None
         depends = tuple((name, self.checks[name]()) for name in depends_on)
-        kept = self.store.get(front_key(environ, version, locale, depends))
-        if kept is None:
-            return None
-        status, headers, body, digest = kept
+        key = front_key(environ, version, locale, depends)
+        if signed_in:
+            kept, parts = self.store.get("shell:" + key), self.store.get(parts_key(
+                facts["user_id"], facts["name"], facts["cart_quantity"], facts["unread"], locale,
+                environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST")))
+            if kept is None or parts is None:
+                return None
+            status, headers, shell = kept
+            body = HOLE.sub(lambda match: parts.get(match.group(1), "") if match.group(1) != "csrf"
+                            else match.group(0), shell)  # no flashes: the session holds none
+            digest = hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
+        else:
+            kept = self.store.get(key)
+            if kept is None:
+                return None
+            status, headers, body, digest = kept
         headers = list(headers)
         if CSRF_HOLE in body:
             raw = session.get("csrf_token")
@@ -113,6 +141,20 @@ class FrontCache:
         headers.append(("Content-Length", str(len(data))))
         start_response(status, headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [data]
+
+    def _facts(self, user_id: str) -> dict | None:
+        """The signed-in visitor's header facts, when the shared pages are for them and their session is still
+        good (the session version Flask-Login's loader checks: a password change or a disabled account)."""
+        number, _sep, version = str(user_id).partition(":")
+        if self.facts is None or not number.isdigit() or not version.isdigit():
+            return None
+        row = self.reader.row_of(self.facts, user_id=int(number))
+        if row is None:
+            return None
+        facts = dict(zip(self.facts.selected_columns.keys(), row, strict=True))
+        if facts["session_version"] != int(version) or not facts["active"] or facts["personal"]:
+            return None
+        return {**facts, "user_id": int(number)}
 
     def _through_flask(self, environ, start_response):
         captured = {}
@@ -133,9 +175,13 @@ class FrontCache:
             self.paths.clear()
         self.paths[environ.get("PATH_INFO")] = tuple(name for name, _value in depends)
         kept_headers = tuple((k, v) for k, v in headers if k.lower() not in DROPPED_HEADERS)
+        key = front_key(environ, offer["version"], offer["locale"], depends)
         try:
-            self.store.set(front_key(environ, offer["version"], offer["locale"], depends),
-                           (status, kept_headers, offer["body"], offer["digest"]))
+            if offer.get("signed_in"):
+                self.store.set("shell:" + key, (status, kept_headers, offer["body"]))
+                self.store.set(offer["parts_key"], offer["parts"])
+            else:
+                self.store.set(key, (status, kept_headers, offer["body"], offer["digest"]))
         except Exception as error:  # noqa: BLE001  (a cache that does not answer: nothing kept, nothing lost)
             self.app.logger.warning("page cache: cannot keep a page: %s", error)
 

@@ -30,23 +30,29 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from ..extensions import cache
+from ..extensions import cache, db
 from ..utils import vietnam_today
-from .front import ENVIRON_KEY, ETAG_PERIOD
+from .front import ENVIRON_KEY, ETAG_PERIOD, HOLE, parts_key
 from .versions import current_version
 
-HOLE = re.compile(r"<!--@hole:([a-z_.]+)-->")
 CSRF = "csrf"
 VISITOR_PARTS = "_visitor.html"  # a block per part
 # What a visitor's session may hold and still see the parts everyone without an account sees (the language is
 # in the key; Flask-Login marks any session without a login "not fresh"). Anything else (a cart, a flashed
 # message, a login) makes the parts theirs.
 BLANK_SESSION_KEYS = {"csrf_token", "lang", "_fresh"}
+# A signed-in buyer's session the front may answer: Flask-Login's keys besides (`_fresh` decides nothing here:
+# no view asks for a fresh login). A flashed message or a guest cart's token sends the request on to Flask.
+SIGNED_IN_SESSION_KEYS = BLANK_SESSION_KEYS | {"_user_id", "_id"}
 
 
-def init_page_cache(app: Flask, *, personal: Callable[[object], bool]) -> None:
-    """`personal(user)`: whether a signed-in user sees these pages differently from everyone (never shared)."""
+def init_page_cache(app: Flask, *, personal: Callable[[object], bool], header_facts: Callable | None = None) -> None:
+    """`personal(user)`: whether a signed-in user sees these pages differently from everyone (never shared).
+    `header_facts(user_id)`: a SELECT of one row, everything a signed-in user's parts show and whether they are
+    theirs to be served by the front: columns name, session_version, active, personal, cart_quantity, unread
+    (see `visitor_fact`)."""
     app.extensions["page_cache_personal"] = personal
+    app.extensions["page_cache_header_facts"] = header_facts
     app.extensions.setdefault("page_cache_checks", {})
     # Flask-WTF offers csrf_token() both ways: a global and a context processor (which wins); here both.
     app.jinja_env.globals["csrf_token"] = _csrf_token
@@ -90,6 +96,13 @@ def _csrf_token() -> str:
 
 def _hole(name: str) -> Markup:
     return Markup("<!--@hole:{}-->").format(name)
+
+
+def visitor_fact(name: str, otherwise: Callable[[], object]):
+    """What the header shows (the cart's quantity, the bell's count): from the one query of header_facts when
+    this request made it, so that the parts kept under those facts show exactly them; else `otherwise()`."""
+    facts = g.get("visitor_facts")
+    return facts[name] if facts is not None else otherwise()
 
 
 def _render_part(name: str) -> str:
@@ -189,7 +202,9 @@ def serve_shared(render: Callable[[], object], depends_on: tuple[str, ...] = ())
         kept = (response.get_data(as_text=True), response.mimetype)
         _set(key, kept)
     shell, mimetype = kept
-    if _blank_visitor():
+    if "<!--@hole:value." not in shell and _offer_signed_in(shell, version, depends):
+        pass
+    elif _blank_visitor():
         # Most visitors: their parts are the same for all of them, so the page is kept with those filled in.
         blank = _get(key + ":blank")
         if blank is None:
@@ -200,6 +215,31 @@ def serve_shared(render: Callable[[], object], depends_on: tuple[str, ...] = ())
                                             "locale": str(get_locale()), "body": blank, "digest": _digest(blank)}
         shell = blank
     return _answer(shell, mimetype)
+
+
+def _offer_signed_in(shell: str, version: int, depends: tuple) -> bool:
+    """For a signed-in buyer the front may answer next time: their parts, rendered from header_facts (one
+    query) with the CSRF token left a hole, offered with the shell. False for anyone else."""
+    statement = current_app.extensions.get("page_cache_header_facts")
+    if (statement is None or not current_user.is_authenticated or set(session) - SIGNED_IN_SESSION_KEYS
+            or "_user_id" not in session):
+        return False
+    row = db.session.execute(statement(current_user.id)).mappings().first()
+    if row is None or row["personal"] or not row["active"]:
+        return False
+    g.visitor_facts = row
+    g.page_shell = True
+    try:
+        parts = {name: _render_part(name) for name in ("nav", "account")}
+    finally:
+        g.page_shell = False
+    locale = str(get_locale())
+    request.environ[ENVIRON_KEY] = {
+        "signed_in": True, "version": version, "depends": depends, "locale": locale, "body": shell,
+        "parts_key": parts_key(current_user.id, row["name"], row["cart_quantity"], row["unread"], locale,
+                               request.scheme, request.host),
+        "parts": parts}
+    return True
 
 
 def cached_page(view):

@@ -10,11 +10,10 @@ alone, and only transactions that change the catalogue take it.
 """
 
 import threading
-from collections.abc import Callable
 from itertools import chain
 
 from flask_sqlalchemy.session import Session
-from sqlalchemy import create_engine, event, update
+from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.pool import NullPool
 
 from ..extensions import db
@@ -67,39 +66,58 @@ def _forget(session, transaction) -> None:
         session.info.pop(FLAG, None)
 
 
-def version_reader(app) -> Callable[[], int | None]:
-    """current_version outside any request, for the front middleware, on a connection each thread keeps, in
-    autocommit: no transaction to open and end, one round trip. A dropped connection fails the read (that
+def version_select():
+    """The version as a column of a larger SELECT (the front asks it with the header's counts)."""
+    return select(CacheVersion.value).where(CacheVersion.name == CATALOGUE).scalar_subquery()
+
+
+class RowReader:
+    """One row of a statement outside any request, for the front middleware: on a connection each thread keeps,
+    in autocommit (no transaction to open and end, one round trip). A dropped connection fails the read (that
     request goes on to Flask) and is replaced at the next. An in-memory SQLite (the tests') is one connection,
-    shared with the app's engine."""
-    with app.app_context():
-        engine = db.engine
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        def read_shared() -> int | None:
-            with engine.connect() as connection:
-                return connection.exec_driver_sql(_READ).scalar()
+    shared with the app's engine. Statements are compiled once, for the database's dialect."""
 
-        return read_shared
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool, **_connect_args(app))
-    local = threading.local()
+    def __init__(self, app):
+        with app.app_context():
+            engine = db.engine
+        url = engine.url
+        self.shared = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+        self.engine = engine if self.shared else create_engine(
+            url, isolation_level="AUTOCOMMIT", poolclass=NullPool, **_connect_args(app))
+        self.local = threading.local()
+        self.compiled: dict = {}
 
-    def read() -> int | None:
-        connection = getattr(local, "connection", None)
+    def version(self) -> int | None:
+        row = self.row(_READ, ())
+        return row[0] if row else None
+
+    def row_of(self, statement, **params) -> tuple | None:
+        """The first row of a Core statement, `params` given to its bindparam()s."""
+        compiled = self.compiled.get(statement)
+        if compiled is None:
+            compiled = self.compiled[statement] = statement.compile(dialect=self.engine.dialect)
+        values = compiled.construct_params(params)
+        if self.engine.dialect.positional:
+            values = tuple(values[name] for name in compiled.positiontup)
+        return self.row(str(compiled), values)
+
+    def row(self, sql: str, params) -> tuple | None:
+        if self.shared:
+            with self.engine.connect() as connection:
+                return connection.exec_driver_sql(sql, params).first()
+        connection = getattr(self.local, "connection", None)
         if connection is None:
-            connection = local.connection = engine.raw_connection()
+            connection = self.local.connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute(_READ)
+            cursor.execute(sql, params)
             row = cursor.fetchone()
             cursor.close()
         except Exception:
-            local.connection = None
+            self.local.connection = None
             connection.invalidate()
             raise
-        return row[0] if row else None
-
-    return read
+        return tuple(row) if row else None
 
 
 def _connect_args(app) -> dict:

@@ -178,6 +178,12 @@ def cart_quantity(owner: CartOwner | None) -> int:
                              .select_from(Cart).join(CartItem, CartItem.cart_id == Cart.id).where(condition))
 
 
+def user_cart_quantity(user_id):
+    """cart_quantity of a signed-in user's cart as an SQL expression, for the header's one query."""
+    return (select(func.coalesce(func.sum(CartItem.quantity), 0)).select_from(Cart)
+            .join(CartItem, CartItem.cart_id == Cart.id).where(Cart.user_id == user_id).scalar_subquery())
+
+
 def get_or_create_cart(owner: CartOwner) -> Cart:
     cart = find_cart(owner)
     if cart is not None:

@@ -49,6 +49,12 @@ def unread_notification_count(user: User) -> int:
                              .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
 
 
+def unread_count_of(user_id):
+    """unread_notification_count as an SQL expression, for the header's one query."""
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+
+
 def mark_notifications_read(user: User) -> None:
     db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
                        .values(read_at=utcnow()).execution_options(synchronize_session=False))

@@ -230,3 +230,28 @@ def test_with_redis_every_change_still_shows_at_the_next_view(app, seller):
     assert NAME in answers[1]["body"] and "hảo hạng" not in answers[1]["body"]
     assert "hảo hạng" in answers[4]["body"] and json.loads(answers[5]["body"])["title"] == "Mật ong U Minh hảo hạng"
     assert redis.Redis.from_url(url).keys("chq:front:*")  # kept in Redis, for every process
+
+
+def test_a_signed_in_buyer_is_answered_before_flask_and_always_sees_their_own_header(app, seller, factory):
+    path = f"/products/{seller.product.slug}"
+    hoa = factory.user(name="Phạm Thị Hoa")
+    as_hoa, on_her_phone = app.test_client(), app.test_client()
+    login(as_hoa, hoa)
+    login(on_her_phone, hoa)
+    for _ in range(2):
+        assert as_hoa.get(path).status_code == 200  # the first renders, the second offers the front her parts
+    assert queries_for(as_hoa, path) <= 1  # her header's facts and the version, in one query
+    page = as_hoa.get(path).get_data(as_text=True)
+    assert "Phạm Thị Hoa" in page and "Đăng xuất" in page and 'class="count"' not in page
+    # What her header shows changes: the next page shows it, from the front again once seen.
+    assert as_hoa.post("/cart/items", data={"variant_id": seller.product.variant_ids[0], "quantity": 3},
+                       follow_redirects=True).status_code == 200
+    for _ in range(2):
+        assert re.search(r'class="count">3<', as_hoa.get(path).get_data(as_text=True))
+    # A password changed on her phone signs every other browser out: never served her page again.
+    changed = on_her_phone.post("/account/password", data={"current_password": PASSWORD,
+                                                           "new_password": "mat-khau-moi-2026",
+                                                           "confirm": "mat-khau-moi-2026"})
+    assert changed.status_code == 302
+    page = as_hoa.get(path).get_data(as_text=True)
+    assert "Phạm Thị Hoa" not in page and "Đăng nhập" in page
