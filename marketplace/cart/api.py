@@ -128,9 +128,8 @@ def create_cart(headers, data):
     token, cart = None, None
     if owner is None or owner.user_id is None:
         if owner is None or (cart := services.find_cart(owner)) is None:
-            token = services.new_guest_token()
+            token, cart = services.new_guest_cart()
             owner = CartOwner.for_guest(token)
-        cart = cart or services.get_or_create_cart(owner)
     else:
         if data.get("guest_token"):
             services.merge_guest_cart(data["guest_token"], owner.user_id)

@@ -146,6 +146,15 @@ def new_guest_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_guest_cart() -> tuple[str, Cart]:
+    """A guest's new cart and its token. The token was drawn just now (256 random bits): no cart has it and no
+    other request can be making one with it, so there is nothing to look up first."""
+    token = new_guest_token()
+    cart = Cart(token_hash=_hash(token))
+    db.session.add(cart)
+    return token, cart
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
