@@ -174,7 +174,7 @@ def find_cart(owner: CartOwner | None) -> Cart | None:
     return db.session.scalar(
         select(Cart).where(condition).options(
             selectinload(Cart.items).joinedload(CartItem.variant).joinedload(Variant.product)
-            .joinedload(Product.shop))
+            .joinedload(Product.shop).lazyload("*"))  # not the shop's pictures, which a cart never shows
     )
 
 
@@ -249,7 +249,7 @@ def _on_sale_variant(variant_id) -> Variant:
     variant_id = parse_id(variant_id)
     variant = db.session.scalar(
         select(Variant).where(Variant.id == variant_id)
-        .options(joinedload(Variant.product).joinedload(Product.shop))
+        .options(joinedload(Variant.product).joinedload(Product.shop).lazyload("*"))
     ) if variant_id else None
     if variant is None or not variant.product.is_public:
         raise DomainError(_("Không tìm thấy loại hàng này, hoặc sản phẩm đã ngừng bán."), "variant_id")
