@@ -129,9 +129,12 @@ def _run(base: str, choose) -> dict:
 HELLO = "from flask import Flask\napp = Flask(__name__)\n\n@app.get('/')\ndef hello():\n    return 'Hello, World!'\n"
 
 
-def _hello_rps(data_dir: str) -> float:
-    """The reference: a bare Flask hello under the same gunicorn, loaded by the same buyers' threads."""
-    from benchmarks.pages import Server
+def _hello_rps(data_dir: str) -> tuple[float, float | None]:
+    """The reference: a bare Flask hello under the same gunicorn, loaded by the same buyers' threads; and, for
+    comparison with `make bench-pages`, by wrk (when installed)."""
+    import shutil
+
+    from benchmarks.pages import Server, wrk
 
     folder = Path(data_dir) / "hello"
     folder.mkdir(exist_ok=True)
@@ -156,7 +159,8 @@ def _hello_rps(data_dir: str) -> float:
             thread.start()
         for thread in threads:
             thread.join()
-        return counted[0] / (time.monotonic() - started)
+        same_threads = counted[0] / (time.monotonic() - started)
+        return same_threads, wrk(server.base + "/") if shutil.which("wrk") else None
     finally:
         server.stop()
 
@@ -195,7 +199,7 @@ def main() -> None:
                     rows[name] = _run(base, choose)
                     print(f"{name}: {rows[name]}")
             hello.append(_hello_rps(data_dir))
-            print(f"bare Flask hello, the same threads: {hello}")
+            print(f"bare Flask hello, the same threads and wrk: {hello}")
             ordered, taken = _stock_consistent()
             print(f"units ordered {ordered}, units taken from stock {taken}")
     finally:
@@ -217,15 +221,19 @@ def write_results(rows: dict, ordered: int, taken: int, hello: list[float]) -> N
         f"generator shares the machine. Run on {time.strftime('%Y-%m-%d')}.",
         "",
         f"The reference, a bare Flask hello under the same gunicorn loaded by the same {BUYERS} threads (one GET "
-        f"after another), before and after: {' and '.join(f'{h:,.0f}' for h in hello)} requests/s.",
+        f"after another), before and after: {' and '.join(f'{h:,.0f}' for h, _ in hello)} requests/s; loaded by "
+        f"wrk -t2 -c16 as in `make bench-pages`: {' and '.join(f'{w:,.0f}' for _, w in hello if w)} requests/s.",
         "",
-        "| Run | Checkouts | Checkouts/s | ratio to hello | checkout p50 | checkout p95 | refused |",
-        "|---|---|---|---|---|---|---|",
+        "| Run | Checkouts | Checkouts/s | ratio to hello (same threads) | ratio to hello (wrk) | checkout p50 "
+        "| checkout p95 | refused |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    reference = sum(hello) / len(hello)
+    reference = sum(h for h, _ in hello) / len(hello)
+    by_wrk = [w for _, w in hello if w]
     for name, row in rows.items():
+        against_wrk = f"{row['per_second'] / (sum(by_wrk) / len(by_wrk)):.3f}" if by_wrk else ""
         lines.append(f"| {name} | {row['checkouts']} | {row['per_second']:.1f} | {row['per_second'] / reference:.3f} "
-                     f"| {row['p50']:.0f} ms | {row['p95']:.0f} ms | {row['failures']} |")
+                     f"| {against_wrk} | {row['p50']:.0f} ms | {row['p95']:.0f} ms | {row['failures']} |")
     lines += ["", f"Units ordered: {ordered:,}; units taken from stock: {taken:,} (they must be equal)."]
     section = "\n".join(lines) + "\n"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
