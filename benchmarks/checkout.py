@@ -126,15 +126,12 @@ def _run(base: str, choose) -> dict:
             "failures": len(out["failures"])}
 
 
-HELLO = "from flask import Flask\napp = Flask(__name__)\n\n@app.get('/')\ndef hello():\n    return 'Hello, World!'\n"
-
-
 def _hello_rps(data_dir: str) -> tuple[float, float | None]:
     """The reference: a bare Flask hello under the same gunicorn, loaded by the same buyers' threads; and, for
     comparison with `make bench-pages`, by wrk (when installed)."""
     import shutil
 
-    from benchmarks.pages import Server, wrk
+    from benchmarks.pages import HELLO, Server, wrk
 
     folder = Path(data_dir) / "hello"
     folder.mkdir(exist_ok=True)

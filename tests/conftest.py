@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -280,22 +281,29 @@ def table_count(app, model) -> int:
 
 
 
-def queries_for(client, path: str, headers=None) -> int:
-    """How many SQL statements a GET of `path` runs (it must answer 200): for the fixed-queries tests."""
+@contextmanager
+def statements_run(app):
+    """The SQL statements run meanwhile, as a list that grows."""
     from sqlalchemy import event
 
     from marketplace.extensions import db
 
-    statements = []
+    statements: list[str] = []
 
     def listener(connection, cursor, statement, *args):
         statements.append(statement)
 
-    with client.application.app_context():
+    with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        assert client.get(path, headers=headers).status_code == 200
+        yield statements
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+
+
+def queries_for(client, path: str, headers=None) -> int:
+    """How many SQL statements a GET of `path` runs (it must answer 200): for the fixed-queries tests."""
+    with statements_run(client.application) as statements:
+        assert client.get(path, headers=headers).status_code == 200
     return len(statements)

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import jpeg_bytes, queries_for, token_for
+from tests.conftest import jpeg_bytes, queries_for, statements_run, token_for
 
 PAGES = ["/", "/products", "/shops", "/search?q=tom", "/api/v1/products", "/api/v1/shops",
          "/api/v1/search?q=tom", "/api/v1/categories"]
@@ -82,23 +82,6 @@ def test_hot_pages_cost_a_fixed_number_of_queries(counts):
     assert max(small.values()) <= 14, small
 
 
-def _statements_of(client, method: str, path: str, **kwargs) -> tuple[int, object]:
-    from sqlalchemy import event
-
-    from marketplace.extensions import db
-
-    seen = []
-    with client.application.app_context():
-        engine = db.engine
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = client.open(path, method=method, **kwargs)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(seen), response
-
-
 def _checkout(client, variant_ids: list[int]) -> int:
     from tests.shopping import ADDRESS
 
@@ -107,10 +90,10 @@ def _checkout(client, variant_ids: list[int]) -> int:
     for variant_id in variant_ids:
         assert client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 1},
                            headers=headers).status_code == 201
-    count, response = _statements_of(client, "POST", "/api/v1/checkout", headers=headers,
-                                     json={"address": ADDRESS, "payment_method": "cod"})
+    with statements_run(client.application) as statements:
+        response = client.post("/api/v1/checkout", headers=headers, json={"address": ADDRESS, "payment_method": "cod"})
     assert response.status_code == 201, response.json
-    return count
+    return len(statements)
 
 
 def test_a_checkout_costs_the_same_whatever_the_catalogue_holds(app, client, factory):
